@@ -1,0 +1,818 @@
+/**
+ * The socket base class: queues of pending sends and receives on top of the addon.
+ * @module
+ */
+import {Context, context as defaultContext} from "./context"
+import {CallSite, ZmqError, fromNative, zmqError} from "./errors"
+import {Fifo} from "./fifo"
+import {checkMessage, type Message, type MessageLike} from "./message"
+import {binding, FrameFlag, type NativeSocket} from "./native"
+import {
+  decodeOption,
+  encodeOption,
+  OptionKind,
+  socketOptions,
+  unknownOptionError,
+  xpubVerbosityWrite,
+  type OptionSpec,
+} from "./options"
+
+const READABLE = 1
+const WRITABLE = 2
+
+// Received frames up to poolFrameMax bytes are copied into chunks of this size.
+const POOL_SIZE = 64 * 1024
+// Frames described per native receive call (3 uint32 each).
+const META_FRAMES = 1024
+// Whole messages taken from libzmq per native receive call: bounds the prefetch.
+const RECEIVE_BATCH = 256
+// Queued messages handed to libzmq per native send call.
+const SEND_BATCH = 1024
+// Messages moved without returning to the event loop; then timers and I/O get a turn.
+const TURN_BUDGET = 4096
+
+/**
+ * Socket linger (ms) unless set: how long closing a socket, and so the process at
+ * exit, may wait to deliver queued messages. libzmq's default (-1) waits forever.
+ */
+export const defaultLinger = 1000
+
+const resolved = Promise.resolve()
+
+/** Options of one send or receive call. */
+export interface OperationOptions {
+  /** Aborts the operation while it waits (a message libzmq accepted is not taken back). */
+  signal?: AbortSignal
+}
+
+/** Options of a draft socket's send (Server, Client, Radio, …). */
+export interface DraftSendOptions extends OperationOptions {
+  /** Server, Peer: the routing id of the peer to send to. */
+  routingId?: number
+  /** Radio: the group to publish to (at most 15 bytes). */
+  group?: string
+}
+
+interface Operation<T> {
+  resolve(value: T): void
+  reject(error: Error): void
+  site: CallSite
+  signal?: AbortSignal
+  onAbort?: () => void
+  timer?: NodeJS.Timeout
+}
+
+interface SendOperation extends Operation<void> {
+  message?: unknown
+  draft?: DraftSendOptions
+  many?: {list: unknown[]; index: number}
+}
+
+interface ReceiveOperation extends Operation<unknown> {
+  /** receiveMany(): the most messages to resolve with. */
+  many?: number
+}
+
+/** What draft sockets receive besides the bytes. */
+export interface DraftReceiveInfo {
+  routingId?: number
+  group?: string
+}
+
+/** Sockets with pending operations: strongly held, so garbage collection cannot close them. */
+const busy = new Set<Socket>()
+
+/** The options a socket constructor accepts: its own options, plus `context`. */
+export type SocketOptions<S> = Partial<Pick<S, WritableKeys<S>>> & {context?: Context}
+
+type WritableKeys<T> = {
+  [K in keyof T]-?: IfEquals<{[Q in K]: T[K]}, {-readonly [Q in K]: T[K]}, K>
+}[keyof T] &
+  string
+type IfEquals<X, Y, A> =
+  (<T>() => T extends X ? 1 : 2) extends <T>() => T extends Y ? 1 : 2 ? A : never
+
+/**
+ * A ZeroMQ socket. Use the concrete classes ({@link Dealer}, {@link Publisher}, …);
+ * each exposes only what its type supports.
+ *
+ * Unlike zeromq v6, any number of `send()` and `receive()` calls may be pending at
+ * once: they complete in call order, and a send resolves only once libzmq accepted
+ * the message (so the high-water mark still applies).
+ */
+export class Socket {
+  /** @internal */
+  protected readonly _native: NativeSocket
+  readonly #context: Context
+  readonly #optionNames: ReadonlySet<string>
+  #closed = false
+
+  #senders = new Fifo<SendOperation>()
+  #receivers = new Fifo<ReceiveOperation>()
+  #ready = new Fifo<unknown>()
+  #partial: Message[] | undefined = undefined
+  #draftInfo: DraftReceiveInfo | undefined = undefined
+
+  #pool: Buffer = Buffer.allocUnsafeSlow(0)
+  #poolOffset = 0
+  readonly #meta = new Uint32Array(3 * META_FRAMES)
+  readonly #extras: unknown[] = []
+  #flushList: unknown[] = []
+
+  #budget = TURN_BUDGET
+  #yielding = false
+  #sendTimeout = -1
+  #receiveTimeout = -1
+
+  static {
+    binding.setReadyHandler(function (this: NativeSocket, events: number) {
+      ;(this.owner as Socket).#onReady(events)
+    })
+  }
+
+  /**
+   * @param type The libzmq socket type (`ZMQ_*` number).
+   * @param options Socket options to set, and the `context` (the shared default one
+   *   unless given). An unknown option is a TypeError.
+   */
+  constructor(type: number, options: object = {}) {
+    if (options === null || typeof options !== "object") {
+      throw new TypeError("Socket options must be an object")
+    }
+    const {context = defaultContext, ...rest} = options as {context?: unknown}
+    if (!(context instanceof Context)) throw new TypeError('Option "context" must be a Context')
+    this.#context = context
+    this.#optionNames = optionNamesOf(this)
+    for (const name of Object.keys(rest)) {
+      if (!this.#optionNames.has(name)) throw unknownOptionError(name, this.#optionNames)
+    }
+    this._native = context._createSocket(type)
+    this._native.owner = this
+    try {
+      this._native.setReceiveBuffers(this.#meta, this.#extras)
+      if (!("linger" in rest)) this._setOption("linger", defaultLinger)
+      for (const [name, value] of Object.entries(rest)) {
+        ;(this as Record<string, unknown>)[name] = value
+      }
+    } catch (err) {
+      // Close now: a half-made socket must not linger until garbage collection.
+      this.#closed = true
+      this._native.close()
+      throw err
+    }
+    context._track(this)
+  }
+
+  /** The context this socket was created on. */
+  get context(): Context {
+    return this.#context
+  }
+
+  /** Whether the socket is closed. */
+  get closed(): boolean {
+    return this.#closed
+  }
+
+  /** Whether a message can be received now without waiting. */
+  get readable(): boolean {
+    if (this.#closed) return false
+    return this.#ready.length > 0 || (this._native.events() & READABLE) !== 0
+  }
+
+  /** Whether a message can be sent now without waiting. */
+  get writable(): boolean {
+    if (this.#closed) return false
+    return (this._native.events() & WRITABLE) !== 0
+  }
+
+  /**
+   * Binds to an endpoint, e.g. `tcp://127.0.0.1:*` (read the chosen port back from
+   * {@link lastEndpoint}), `ipc:///tmp/feed` or `inproc://name`.
+   * @throws ZmqError (rejected) with `address` set, e.g. code `EADDRINUSE`.
+   */
+  async bind(address: string): Promise<void> {
+    this.bindSync(address)
+  }
+
+  /** Stops listening on an endpoint that {@link bind} set up. */
+  async unbind(address: string): Promise<void> {
+    this.unbindSync(address)
+  }
+
+  /** Like {@link bind}, but synchronous. */
+  bindSync(address: string): void {
+    this.#endpoint("bind", address)
+  }
+
+  /** Like {@link unbind}, but synchronous. */
+  unbindSync(address: string): void {
+    this.#endpoint("unbind", address)
+  }
+
+  /** Connects to an endpoint; libzmq connects (and reconnects) in the background. */
+  connect(address: string): void {
+    this.#endpoint("connect", address)
+  }
+
+  /** Disconnects from an endpoint given to {@link connect}. */
+  disconnect(address: string): void {
+    this.#endpoint("disconnect", address)
+  }
+
+  #endpoint(method: "bind" | "unbind" | "connect" | "disconnect", address: string): void {
+    if (typeof address !== "string") {
+      throw new TypeError(`${method}(address): address must be a string, got ${typeof address}`)
+    }
+    if (this.#closed) throw zmqError("EBADF", undefined, address)
+    try {
+      this._native[method](address)
+    } catch (err) {
+      const error = fromNative(err, address)
+      if (error instanceof ZmqError) error.message = `${error.message} (${method} ${address})`
+      throw error
+    }
+  }
+
+  /**
+   * Closes the socket. Pending sends and receives reject with code `EBADF`; libzmq
+   * keeps trying to deliver accepted messages for {@link linger} milliseconds.
+   */
+  close(): void {
+    if (this.#closed) return
+    this.#closed = true
+    this._native.close()
+    this.#context._untrack(this)
+    busy.delete(this)
+    const error = zmqError("EBADF")
+    for (const op of this.#senders.drain()) this.#settle(op).reject(op.site.attach(copy(error)))
+    for (const op of this.#receivers.drain()) this.#settle(op).reject(op.site.attach(copy(error)))
+    this.#ready = new Fifo()
+    this.#partial = undefined
+  }
+
+  /** @internal Reads an option by name through the option table. */
+  _getOption(name: string): unknown {
+    const spec = this.#spec(name)
+    if (this.#closed) throw zmqError("EBADF")
+    try {
+      return decodeOption(spec, this._native.getOption(spec.id, spec.kind, spec.size))
+    } catch (err) {
+      throw fromNative(err)
+    }
+  }
+
+  /** @internal Writes an option by name through the option table. */
+  _setOption(name: string, value: unknown): void {
+    const spec = this.#spec(name)
+    // XPUB verbosity spans two libzmq options; the table maps the value to one of them.
+    const write =
+      spec.special === "xpubVerbosity"
+        ? xpubVerbosityWrite(value)
+        : {id: spec.id, kind: spec.kind, value: encodeOption(name, spec, value)}
+    if (this.#closed) throw zmqError("EBADF")
+    try {
+      this._native.setOption(write.id, write.kind, write.value)
+    } catch (err) {
+      throw fromNative(err)
+    }
+    if (name === "sendTimeout") this.#sendTimeout = value as number
+    else if (name === "receiveTimeout") this.#receiveTimeout = value as number
+  }
+
+  /** @internal Sets a write-only byte option that is no property (subscriptions, connect ids). */
+  _setRawOption(id: number, value: string | Buffer | null): void {
+    if (this.#closed) throw zmqError("EBADF")
+    try {
+      this._native.setOption(id, OptionKind.Bytes, value)
+    } catch (err) {
+      throw fromNative(err)
+    }
+  }
+
+  /** @internal Calls the addon, turning its errors into ZmqErrors. */
+  _call<R>(call: (native: NativeSocket) => R, address?: string): R {
+    if (this.#closed) throw zmqError("EBADF", undefined, address)
+    try {
+      return call(this._native)
+    } catch (err) {
+      throw fromNative(err, address)
+    }
+  }
+
+  #spec(name: string): OptionSpec {
+    if (!this.#optionNames.has(name)) throw unknownOptionError(name, this.#optionNames)
+    return (socketOptions as Record<string, OptionSpec>)[name]
+  }
+
+  // ---- sending ----------------------------------------------------------------------
+
+  /** @internal */
+  protected _send(message: unknown, options?: DraftSendOptions): Promise<void> {
+    checkMessage(message)
+    const draft =
+      options?.routingId !== undefined || options?.group !== undefined ? options : undefined
+    if (draft && Array.isArray(message)) {
+      throw new TypeError("Draft sockets send single-part messages only")
+    }
+    if (this.#closed) return Promise.reject(zmqError("EBADF"))
+    if (options?.signal?.aborted) return Promise.reject(options.signal.reason)
+    if (this.#senders.length === 0 && this.#budget > 0) {
+      try {
+        const sent = draft
+          ? this._native.sendDraft(message, draft.routingId, draft.group)
+          : this._native.send(message)
+        if (sent) {
+          this.#spend(1)
+          return resolved
+        }
+      } catch (err) {
+        return Promise.reject(fromNative(err))
+      }
+      if (this.#sendTimeout === 0) return Promise.reject(zmqError("EAGAIN"))
+    }
+    return this.#enqueueSend({message, draft} as SendOperation, options?.signal, this._send)
+  }
+
+  /**
+   * @internal Sends every message of `messages` in order, in as few native calls as
+   * the high-water mark allows; resolves when libzmq accepted the last one.
+   */
+  protected _sendMany(messages: Iterable<unknown>, options?: OperationOptions): Promise<void> {
+    const list = Array.isArray(messages) ? messages : Array.from(messages)
+    for (let i = 0; i < list.length; i++) checkMessage(list[i])
+    if (this.#closed) return Promise.reject(zmqError("EBADF"))
+    if (options?.signal?.aborted) return Promise.reject(options.signal.reason)
+    let index = 0
+    if (this.#senders.length === 0 && this.#budget > 0) {
+      try {
+        index = this._native.sendMany(list, 0, list.length)
+      } catch (err) {
+        return Promise.reject(fromNative(err))
+      }
+      this.#spend(index)
+      if (index === list.length) return resolved
+    }
+    const op = {many: {list, index}} as SendOperation
+    return this.#enqueueSend(op, options?.signal, this._sendMany)
+  }
+
+  #enqueueSend(
+    op: SendOperation,
+    signal: AbortSignal | undefined,
+    caller: (...args: never[]) => unknown,
+  ) {
+    return new Promise<void>((resolve, reject) => {
+      op.resolve = resolve
+      op.reject = reject
+      op.site = new CallSite(caller)
+      this.#watch(op, this.#senders, signal, this.#sendTimeout)
+      this.#senders.push(op)
+      this.#arm()
+    })
+  }
+
+  #flushSends(): void {
+    const senders = this.#senders
+    while (senders.length > 0 && !this.#closed) {
+      if (this.#budget <= 0) return this.#yieldTurn()
+      const op = senders.peek()!
+      let done: boolean
+      try {
+        if (op.many) {
+          const many = op.many
+          const sent = this._native.sendMany(many.list, many.index, many.list.length)
+          many.index += sent
+          this.#spend(sent)
+          done = many.index === many.list.length
+        } else if (op.draft) {
+          done = this._native.sendDraft(op.message, op.draft.routingId, op.draft.group)
+          if (done) this.#spend(1)
+        } else {
+          // Settles what it sent itself; stop when libzmq would block.
+          if (!this.#flushPlainSends()) return
+          continue
+        }
+      } catch (err) {
+        senders.shift()
+        this.#settle(op).reject(op.site.attach(fromNative(err)))
+        continue
+      }
+      if (!done) return
+      senders.shift()
+      this.#settle(op).resolve()
+    }
+  }
+
+  /** Hands consecutive plain sends to libzmq in one call; false when it would block. */
+  #flushPlainSends(): boolean {
+    const senders = this.#senders
+    const list = this.#flushList
+    const limit = Math.min(SEND_BATCH, this.#budget, senders.length)
+    for (let i = 0; i < limit; i++) {
+      const op = senders.at(i)!
+      if (op.many || op.draft) break
+      list.push(op.message)
+    }
+    const count = list.length
+    let sent = 0
+    let failure: unknown
+    try {
+      sent = this._native.sendMany(list, 0, count)
+    } catch (err) {
+      failure = err
+    }
+    list.length = 0
+    this.#spend(sent)
+    for (let i = 0; i < sent; i++) this.#settle(senders.shift()!).resolve()
+    if (failure !== undefined) {
+      const op = senders.shift()!
+      this.#settle(op).reject(op.site.attach(fromNative(failure)))
+      return true
+    }
+    return sent === count
+  }
+
+  // ---- receiving --------------------------------------------------------------------
+
+  /** @internal */
+  protected _receive(options?: OperationOptions): Promise<unknown> {
+    if (this.#receivers.length === 0 && this.#budget > 0) {
+      if (this.#ready.length === 0 && !this.#closed) {
+        try {
+          this.#fill()
+        } catch (err) {
+          return Promise.reject(fromNative(err))
+        }
+      }
+      if (this.#ready.length > 0) {
+        this.#spend(1)
+        return Promise.resolve(this.#ready.shift())
+      }
+    }
+    if (this.#closed) return Promise.reject(zmqError("EBADF"))
+    if (options?.signal?.aborted) return Promise.reject(options.signal.reason)
+    if (this.#receiveTimeout === 0 && this.#receivers.length === 0 && this.#budget > 0) {
+      return Promise.reject(zmqError("EAGAIN"))
+    }
+    return this.#enqueueReceive({} as ReceiveOperation, options?.signal, this._receive)
+  }
+
+  /**
+   * @internal Resolves with every message that is ready (at least one, at most `max`),
+   * waiting like receive() when none is.
+   */
+  protected _receiveMany(max: number, options?: OperationOptions): Promise<unknown[]> {
+    if (!Number.isInteger(max) || max < 1) {
+      throw new RangeError(`receiveMany(max): max must be a positive integer, got ${max}`)
+    }
+    if (this.#receivers.length === 0 && this.#budget > 0 && !this.#closed) {
+      try {
+        if (this.#ready.length < max) this.#fill(max - this.#ready.length)
+      } catch (err) {
+        if (this.#ready.length === 0) return Promise.reject(fromNative(err))
+      }
+      if (this.#ready.length > 0) return Promise.resolve(this.#take(max))
+    }
+    if (this.#closed) return Promise.reject(zmqError("EBADF"))
+    if (options?.signal?.aborted) return Promise.reject(options.signal.reason)
+    const op = {many: max} as ReceiveOperation
+    return this.#enqueueReceive(op, options?.signal, this._receiveMany) as Promise<unknown[]>
+  }
+
+  #enqueueReceive(
+    op: ReceiveOperation,
+    signal: AbortSignal | undefined,
+    caller: (...args: never[]) => unknown,
+  ) {
+    return new Promise<unknown>((resolve, reject) => {
+      op.resolve = resolve
+      op.reject = reject
+      op.site = new CallSite(caller)
+      this.#watch(op, this.#receivers, signal, this.#receiveTimeout)
+      this.#receivers.push(op)
+      this.#arm()
+    })
+  }
+
+  #take(max: number): unknown[] {
+    const count = Math.min(max, this.#ready.length)
+    const messages = new Array<unknown>(count)
+    for (let i = 0; i < count; i++) messages[i] = this.#ready.shift()
+    this.#spend(count)
+    return messages
+  }
+
+  /** Moves ready messages from libzmq into the ready queue; returns how many. */
+  #fill(max = RECEIVE_BATCH): number {
+    if (this.#pool.length - this.#poolOffset < binding.Socket.poolFrameMax) {
+      this.#pool = Buffer.allocUnsafeSlow(POOL_SIZE)
+      this.#poolOffset = 0
+    }
+    const pool = this.#pool
+    const frames = this._native.receive(pool, this.#poolOffset, max)
+    if (frames === 0) return 0
+    const meta = this.#meta
+    const extras = this.#extras
+    let offset = this.#poolOffset
+    let extra = 0
+    let added = 0
+    let parts = this.#partial
+    for (let i = 0; i < frames; i++) {
+      const size = meta[3 * i]
+      const flags = meta[3 * i + 1]
+      let frame: Buffer
+      if (flags & FrameFlag.Extra) {
+        frame = extras[extra++] as Buffer
+      } else {
+        frame = pool.subarray(offset, offset + size)
+        offset += size
+      }
+      const routingId = meta[3 * i + 2]
+      if (routingId !== 0 || flags & FrameFlag.Group) {
+        const info: DraftReceiveInfo = (this.#draftInfo ??= {})
+        if (routingId !== 0) info.routingId = routingId
+        if (flags & FrameFlag.Group) info.group = extras[extra++] as string
+      }
+      if (parts === undefined) parts = [frame]
+      else parts.push(frame)
+      if ((flags & FrameFlag.More) === 0) {
+        this.#ready.push(this.#complete(parts))
+        parts = undefined
+        added++
+      }
+    }
+    this.#partial = parts
+    this.#poolOffset = offset
+    if (extra > 0) extras.length = 0
+    return added
+  }
+
+  /** Turns the frames of one message into what receive() resolves with. */
+  #complete(parts: Message[]): unknown {
+    const info = this.#draftInfo
+    if (info === undefined) return parts
+    this.#draftInfo = undefined
+    return this._draftMessage(parts, info)
+  }
+
+  /** @internal Draft sockets override this to add routing ids and groups. */
+  protected _draftMessage(parts: Message[], _info: DraftReceiveInfo): unknown {
+    return parts
+  }
+
+  #dispatchReceives(): void {
+    const receivers = this.#receivers
+    while (receivers.length > 0 && !this.#closed) {
+      if (this.#ready.length === 0) {
+        if (this.#budget <= 0) return this.#yieldTurn()
+        try {
+          if (this.#fill() === 0) return
+        } catch (err) {
+          const op = receivers.shift()!
+          this.#settle(op).reject(op.site.attach(fromNative(err)))
+          continue
+        }
+      }
+      const op = receivers.shift()!
+      if (op.many !== undefined) {
+        this.#settle(op).resolve(this.#take(op.many))
+      } else {
+        this.#spend(1)
+        this.#settle(op).resolve(this.#ready.shift())
+      }
+    }
+  }
+
+  // ---- waiting ----------------------------------------------------------------------
+
+  /** Called by the addon (on the JS thread) when an awaited event is ready. */
+  #onReady(events: number): void {
+    this.#budget = TURN_BUDGET
+    if (events & READABLE) this.#dispatchReceives()
+    if (events & WRITABLE) this.#flushSends()
+    this.#arm()
+  }
+
+  /**
+   * Waits for what the pending operations need, or processes them at once when the
+   * socket is ready already (ZMQ_FD is edge-triggered: a send can make the socket
+   * readable without the descriptor firing).
+   */
+  #arm(): void {
+    for (;;) {
+      if (this.#closed || this.#yielding) return
+      const interest =
+        (this.#receivers.length > 0 ? READABLE : 0) | (this.#senders.length > 0 ? WRITABLE : 0)
+      let events: number
+      try {
+        events = this._native.wait(interest)
+      } catch (err) {
+        return this.#failAll(fromNative(err))
+      }
+      if (interest === 0) {
+        busy.delete(this)
+        return
+      }
+      busy.add(this)
+      const ready = events & interest
+      if (ready === 0) return
+      if (this.#budget <= 0) return this.#yieldTurn()
+      const before = this.#senders.length + this.#receivers.length
+      if (ready & READABLE) this.#dispatchReceives()
+      if (ready & WRITABLE) this.#flushSends()
+      // Ready but stuck: try again on the next turn rather than spin.
+      if (this.#senders.length + this.#receivers.length === before) return this.#yieldTurn()
+    }
+  }
+
+  /** Gives the event loop a turn (timers, I/O) before moving more messages. */
+  #yieldTurn(): void {
+    if (this.#yielding) return
+    this.#yielding = true
+    busy.add(this)
+    setImmediate(() => {
+      this.#yielding = false
+      this.#budget = TURN_BUDGET
+      if (this.#closed) return
+      this.#dispatchReceives()
+      this.#flushSends()
+      this.#arm()
+    })
+  }
+
+  #spend(count: number): void {
+    this.#budget -= count
+    // The first synchronous message of a turn schedules the budget's reset.
+    if (this.#budget < 0 && !this.#yielding) this.#yieldTurn()
+  }
+
+  #watch<T>(
+    op: Operation<T>,
+    queue: Fifo<Operation<T>>,
+    signal: AbortSignal | undefined,
+    timeout: number,
+  ) {
+    if (signal) {
+      op.signal = signal
+      op.onAbort = () => {
+        if (queue.remove(op)) {
+          this.#settle(op)
+          op.reject(signal.reason)
+          this.#arm()
+        }
+      }
+      signal.addEventListener("abort", op.onAbort, {once: true})
+    }
+    if (timeout >= 0) {
+      op.timer = setTimeout(() => {
+        if (queue.remove(op)) {
+          op.timer = undefined
+          this.#settle(op)
+          op.reject(op.site.attach(zmqError("EAGAIN")))
+          this.#arm()
+        }
+      }, timeout)
+    }
+  }
+
+  /** Detaches an operation from its signal and timer; returns it for chaining. */
+  #settle<T>(op: Operation<T>): Operation<T> {
+    if (op.timer !== undefined) clearTimeout(op.timer)
+    if (op.onAbort !== undefined) op.signal!.removeEventListener("abort", op.onAbort)
+    return op
+  }
+
+  #failAll(error: Error): void {
+    for (const op of this.#senders.drain()) this.#settle(op).reject(op.site.attach(copy(error)))
+    for (const op of this.#receivers.drain()) this.#settle(op).reject(op.site.attach(copy(error)))
+    busy.delete(this)
+  }
+}
+
+function copy(error: Error): Error {
+  if (error instanceof ZmqError)
+    return new ZmqError(error.message, error.code, error.errno, error.address)
+  return error
+}
+
+/** The option names a socket class has, from its prototype chain's accessors. */
+function optionNamesOf(socket: Socket): ReadonlySet<string> {
+  const ctor = socket.constructor as {_optionNames?: ReadonlySet<string>}
+  if (ctor._optionNames === undefined) throw new TypeError("Use a concrete socket class")
+  return ctor._optionNames
+}
+
+/** Sockets that may send: `send()` and `sendMany()`. */
+export interface Writable<M = MessageLike | MessageLike[], O extends object = OperationOptions> {
+  /**
+   * Sends a single-part (`send("hi")`) or multipart (`send(["a", "b"])`) message.
+   * Resolves when libzmq accepted it (immediately when the high-water mark allows).
+   * Calls may overlap freely: they complete in call order. Rejects with code `EAGAIN`
+   * after {@link Socket.sendTimeout} ms, and with the signal's reason when aborted.
+   * @throws TypeError (synchronously) for anything that is not a message.
+   */
+  send(message: M, options?: O): Promise<void>
+  /**
+   * Sends many messages in order with as few native calls as possible; resolves when
+   * libzmq accepted the last one. The fastest way to send a burst.
+   */
+  sendMany(messages: Iterable<M>, options?: OperationOptions): Promise<void>
+}
+
+/** Sockets that may receive: `receive()`, `receiveMany()` and `for await`. */
+export interface Readable<M extends object = Message[]> {
+  /**
+   * Resolves with the next message as an array of frames (`const [msg] = await
+   * socket.receive()`). Calls may overlap freely: they complete in call order.
+   * Rejects with code `EAGAIN` after {@link Socket.receiveTimeout} ms.
+   */
+  receive(options?: OperationOptions): Promise<M>
+  /**
+   * Resolves with every message that is ready, at least one and at most `max`
+   * (default 1024), waiting like {@link receive} when none is. The fastest way to
+   * consume a stream of messages.
+   */
+  receiveMany(max?: number, options?: OperationOptions): Promise<M[]>
+  /** Receives messages until the socket is closed. */
+  [Symbol.asyncIterator](): AsyncIterator<M, undefined>
+}
+
+/** @internal Adds send/sendMany to a socket class. */
+export function makeWritable(cls: {prototype: object}, draft = false): void {
+  Object.defineProperties(cls.prototype, {
+    send: {
+      value: draft
+        ? function (this: Socket, message: unknown, options?: DraftSendOptions) {
+            return (this as unknown as Internals)._send(message, options)
+          }
+        : function (this: Socket, message: unknown, options?: OperationOptions) {
+            const plain = options && {signal: options.signal}
+            return (this as unknown as Internals)._send(message, plain)
+          },
+      writable: true,
+      configurable: true,
+    },
+    sendMany: {
+      value(this: Socket, messages: Iterable<unknown>, options?: OperationOptions) {
+        return (this as unknown as Internals)._sendMany(messages, options)
+      },
+      writable: true,
+      configurable: true,
+    },
+  })
+}
+
+/** @internal Adds receive/receiveMany/async iteration to a socket class. */
+export function makeReadable(cls: {prototype: object}): void {
+  Object.defineProperties(cls.prototype, {
+    receive: {
+      value(this: Socket, options?: OperationOptions) {
+        return (this as unknown as Internals)._receive(options)
+      },
+      writable: true,
+      configurable: true,
+    },
+    receiveMany: {
+      value(this: Socket, max = 1024, options?: OperationOptions) {
+        return (this as unknown as Internals)._receiveMany(max, options)
+      },
+      writable: true,
+      configurable: true,
+    },
+    [Symbol.asyncIterator]: {
+      value(this: Socket) {
+        const socket = this as unknown as Internals
+        return {
+          next: async (): Promise<IteratorResult<unknown, undefined>> => {
+            if (this.closed) return {value: undefined, done: true}
+            try {
+              return {value: await socket._receive(), done: false}
+            } catch (err) {
+              // Closing the socket ends the iteration instead of throwing.
+              if (err instanceof ZmqError && err.code === "EBADF" && this.closed) {
+                return {value: undefined, done: true}
+              }
+              throw err
+            }
+          },
+          return: async (): Promise<IteratorResult<unknown, undefined>> => ({
+            value: undefined,
+            done: true,
+          }),
+          [Symbol.asyncIterator]() {
+            return this
+          },
+        }
+      },
+      writable: true,
+      configurable: true,
+    },
+  })
+}
+
+interface Internals {
+  _send(message: unknown, options?: DraftSendOptions): Promise<void>
+  _sendMany(messages: Iterable<unknown>, options?: OperationOptions): Promise<void>
+  _receive(options?: OperationOptions): Promise<unknown>
+  _receiveMany(max: number, options?: OperationOptions): Promise<unknown[]>
+}

@@ -1,0 +1,44 @@
+// Entry point: one Module (instance data) per environment.
+#include <napi.h>
+
+#include "context.h"
+#include "library.h"
+#include "module.h"
+#include "socket.h"
+
+namespace zmqnapi {
+
+namespace {
+
+void SetReadyHandler(const Napi::CallbackInfo& info) {
+  Module::Of(info.Env()).ready_handler = Napi::Persistent(info[0].As<Napi::Function>());
+}
+
+}  // namespace
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  auto* module = new Module(env, exports);
+  NAPI_THROW_IF_FAILED(env, napi_set_instance_data(env, module, Module::Finalize, nullptr),
+                       exports);
+
+  Napi::Function context = Context::Init(env);
+  module->context_constructor = Napi::Persistent(context);
+  exports.Set("Context", context);
+
+  Napi::Function socket = Socket::Init(env);
+  module->socket_constructor = Napi::Persistent(socket);
+  exports.Set("Socket", socket);
+
+  exports.Set("setReadyHandler", Napi::Function::New<SetReadyHandler>(env, "setReadyHandler"));
+  exports.Set("hasLibuv", Napi::Boolean::New(env, module->uv != nullptr));
+  InitLibrary(env, exports);
+  return exports;
+}
+
+}  // namespace zmqnapi
+
+static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
+  return zmqnapi::Init(env, exports);
+}
+
+NODE_API_MODULE(zeromq_napi, InitAddon)

@@ -1,0 +1,126 @@
+#include "module.h"
+
+#include <chrono>
+
+#include "context.h"
+#include "socket.h"
+
+namespace zmqnapi {
+
+namespace {
+// How long environment teardown waits for libzmq to release zero-copy buffers
+// (whose memory belongs to the ending environment) after its sockets closed.
+constexpr auto kReleaseWait = std::chrono::seconds(10);
+}  // namespace
+
+Module::Module(Napi::Env env, Napi::Object exports) : env(env), uv(uv::Load()) {
+  if (uv != nullptr) {
+    uv_loop_s* loop_ptr = nullptr;
+    if (napi_get_uv_event_loop(env, &loop_ptr) != napi_ok) uv = nullptr;
+    loop = loop_ptr;
+  }
+  napi_value name = Napi::String::New(env, "zeromq-napi:release");
+  NAPI_THROW_IF_FAILED_VOID(
+      env, napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, nullptr, nullptr,
+                                           this, DrainReleases, &releaser_));
+  // Pending releases alone must not keep the process alive.
+  napi_unref_threadsafe_function(env, releaser_);
+  NAPI_THROW_IF_FAILED_VOID(env, napi_add_async_cleanup_hook(env, Cleanup, this, &cleanup_handle_));
+  (void)exports;
+}
+
+Module::~Module() = default;
+
+void Module::Finalize(napi_env, void* data, void*) {
+  auto* module = static_cast<Module*>(data);
+  bool in_flight;
+  {
+    std::lock_guard<std::mutex> lock(module->release_mutex_);
+    in_flight = module->in_flight_ > 0;
+  }
+  // A libzmq thread will still call FreeHold: leaking beats a use after free.
+  if (!in_flight) delete module;
+}
+
+void Module::InitZeroCopy(zmq_msg_t* msg, napi_value value, void* data, size_t size) {
+  napi_ref ref;
+  NAPI_THROW_IF_FAILED_VOID(env, napi_create_reference(env, value, 1, &ref));
+  auto* hold = new Hold{this, ref};
+  {
+    std::lock_guard<std::mutex> lock(release_mutex_);
+    in_flight_++;
+  }
+  if (zmq_msg_init_data(msg, data, size, FreeHold, hold) != 0) {
+    int err = zmq_errno();
+    FreeHold(data, hold);
+    throw Napi::Error::New(env, zmq_strerror(err));
+  }
+}
+
+// Runs on a libzmq I/O thread (or on the JS thread when a send fails): no JS here.
+void Module::FreeHold(void*, void* hint) {
+  auto* hold = static_cast<Hold*>(hint);
+  Module* module = hold->module;
+  bool notify;
+  {
+    std::lock_guard<std::mutex> lock(module->release_mutex_);
+    notify = module->released_.empty() && module->releaser_ != nullptr;
+    module->released_.push_back(hold->ref);
+    module->in_flight_--;
+    // Calls happen under the lock: the releaser is never used after cleanup ends.
+    if (notify) napi_call_threadsafe_function(module->releaser_, nullptr, napi_tsfn_nonblocking);
+  }
+  module->release_done_.notify_all();
+  delete hold;
+}
+
+void Module::DrainReleases(napi_env env, napi_value, void* context, void*) {
+  if (env == nullptr) return;
+  auto* module = static_cast<Module*>(context);
+  std::vector<napi_ref> refs;
+  {
+    std::lock_guard<std::mutex> lock(module->release_mutex_);
+    refs.swap(module->released_);
+  }
+  for (napi_ref ref : refs) napi_delete_reference(env, ref);
+}
+
+void Module::Cleanup(napi_async_cleanup_hook_handle, void* arg) {
+  auto* module = static_cast<Module*>(arg);
+  module->closing_ = true;
+  // Closing a socket untracks it: iterate over a copy.
+  std::vector<Socket*> sockets(module->sockets_.begin(), module->sockets_.end());
+  for (Socket* socket : sockets) socket->CloseNative();
+  // Every socket is closed: terminating waits at most for their linger.
+  std::vector<Context*> contexts(module->contexts_.begin(), module->contexts_.end());
+  for (Context* context : contexts) context->Release(true);
+  std::vector<napi_ref> released;
+  {
+    std::unique_lock<std::mutex> lock(module->release_mutex_);
+    module->release_done_.wait_for(lock, kReleaseWait,
+                                   [module] { return module->in_flight_ == 0; });
+    // Here, not later: Node frees the function in its own cleanup hook, which runs
+    // after this one (hooks run in reverse order of registration).
+    if (module->releaser_ != nullptr) {
+      napi_release_threadsafe_function(module->releaser_, napi_tsfn_abort);
+      module->releaser_ = nullptr;
+    }
+    released.swap(module->released_);
+  }
+  for (napi_ref ref : released) napi_delete_reference(module->env, ref);
+  if (module->open_handles_ == 0) module->FinishCleanup();
+}
+
+void Module::HandleClosed() {
+  open_handles_--;
+  if (closing_ && open_handles_ == 0) FinishCleanup();
+}
+
+void Module::FinishCleanup() {
+  if (cleanup_handle_ == nullptr) return;
+  napi_async_cleanup_hook_handle handle = cleanup_handle_;
+  cleanup_handle_ = nullptr;
+  napi_remove_async_cleanup_hook(handle);
+}
+
+}  // namespace zmqnapi

@@ -1,0 +1,78 @@
+// Per-environment state (Node-API instance data): one per main thread or worker.
+#pragma once
+
+#include <napi.h>
+#include <zmq.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <unordered_set>
+#include <vector>
+
+#include "util/uv.h"
+
+namespace zmqnapi {
+
+class Socket;
+class Context;
+
+class Module {
+ public:
+  Module(Napi::Env env, Napi::Object exports);
+  ~Module();
+  Module(const Module&) = delete;
+  Module& operator=(const Module&) = delete;
+
+  static Module& Of(Napi::Env env) { return *env.GetInstanceData<Module>(); }
+  /** Instance-data finalizer: frees the module unless libzmq still holds its buffers. */
+  static void Finalize(napi_env env, void* data, void* hint);
+
+  Napi::Env env;
+  const uv::Api* uv;
+  void* loop = nullptr;
+  Napi::FunctionReference context_constructor;
+  Napi::FunctionReference socket_constructor;
+  // Called with `this` = the native socket when a socket it waits on is ready.
+  Napi::FunctionReference ready_handler;
+
+  void Track(Socket* socket) { sockets_.insert(socket); }
+  void Untrack(Socket* socket) { sockets_.erase(socket); }
+  void Track(Context* context) { contexts_.insert(context); }
+  void Untrack(Context* context) { contexts_.erase(context); }
+  bool Closing() const { return closing_; }
+
+  /**
+   * Initialises `msg` to point at the bytes of `value` without copying: the JS
+   * value is kept alive until libzmq releases the message, and that release is
+   * handed back to the JS thread.
+   */
+  void InitZeroCopy(zmq_msg_t* msg, napi_value value, void* data, size_t size);
+
+  /** Counts the poll handles of this environment's sockets (open or closing). */
+  void HandleOpened() { open_handles_++; }
+  void HandleClosed();
+
+ private:
+  struct Hold {
+    Module* module;
+    napi_ref ref;
+  };
+  static void FreeHold(void* data, void* hint);
+  static void DrainReleases(napi_env env, napi_value, void* context, void*);
+  static void Cleanup(napi_async_cleanup_hook_handle handle, void* arg);
+  void FinishCleanup();
+
+  std::unordered_set<Socket*> sockets_;
+  std::unordered_set<Context*> contexts_;
+  bool closing_ = false;
+  size_t open_handles_ = 0;
+  napi_async_cleanup_hook_handle cleanup_handle_ = nullptr;
+
+  napi_threadsafe_function releaser_ = nullptr;
+  std::mutex release_mutex_;
+  std::condition_variable release_done_;
+  std::vector<napi_ref> released_;
+  size_t in_flight_ = 0;
+};
+
+}  // namespace zmqnapi

@@ -1,0 +1,668 @@
+#include "socket.h"
+
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <unordered_set>
+
+#include "context.h"
+#include "module.h"
+#include "util/errors.h"
+
+namespace zmqnapi {
+
+namespace {
+
+// Frames of at least this size are sent without copying (the JS buffer is held
+// until libzmq releases the message) and received as external buffers.
+constexpr size_t kZeroCopyMin = 64 * 1024;
+// Received frames up to this size are copied into the caller's pool buffer.
+constexpr size_t kPoolFrameMax = 2048;
+
+enum OptionKind : int32_t { kInt = 0, kInt64 = 1, kUint64 = 2, kString = 3, kBytes = 4 };
+
+// V8 refuses to wrap the same memory twice (a fatal error): libzmq shares one
+// buffer between several messages (pub/sub fan-out over inproc), so track
+// which data is wrapped, process-wide since worker threads share the heap of
+// libzmq but not of V8.
+std::mutex wrapped_mutex;
+std::unordered_set<const void*> wrapped;
+
+void FinalizeReceived(napi_env, void* data, void* hint) {
+  auto* msg = static_cast<zmq_msg_t*>(hint);
+  {
+    std::lock_guard<std::mutex> lock(wrapped_mutex);
+    wrapped.erase(data);
+  }
+  zmq_msg_close(msg);
+  delete msg;
+}
+
+napi_value FrameBuffer(napi_env env, zmq_msg_t* msg) {
+  void* data = zmq_msg_data(msg);
+  size_t size = zmq_msg_size(msg);
+  napi_value result;
+  if (size >= kZeroCopyMin) {
+    bool fresh;
+    {
+      std::lock_guard<std::mutex> lock(wrapped_mutex);
+      fresh = wrapped.insert(data).second;
+    }
+    if (fresh) {
+      auto* held = new zmq_msg_t;
+      zmq_msg_init(held);
+      zmq_msg_move(held, msg);
+      if (napi_create_external_buffer(env, size, data, FinalizeReceived, held, &result) ==
+          napi_ok) {
+        return result;
+      }
+      // External buffers are forbidden here (Electron's memory cage): copy.
+      zmq_msg_move(msg, held);
+      zmq_msg_close(held);
+      delete held;
+      std::lock_guard<std::mutex> lock(wrapped_mutex);
+      wrapped.erase(data);
+    }
+  }
+  void* copy;
+  NAPI_THROW_IF_FAILED(env, napi_create_buffer_copy(env, size, data, &copy, &result), nullptr);
+  return result;
+}
+
+size_t ElementSize(napi_typedarray_type type) {
+  switch (type) {
+    case napi_int16_array:
+    case napi_uint16_array:
+      return 2;
+    case napi_int32_array:
+    case napi_uint32_array:
+    case napi_float32_array:
+      return 4;
+    case napi_float64_array:
+    case napi_bigint64_array:
+    case napi_biguint64_array:
+      return 8;
+    default:
+      return 1;
+  }
+}
+
+}  // namespace
+
+Napi::Function Socket::Init(Napi::Env env) {
+  Napi::Function ctor =
+      DefineClass(env, "Socket",
+                  {
+                      InstanceMethod<&Socket::Close>("close"),
+                      InstanceMethod<&Socket::Bind>("bind"),
+                      InstanceMethod<&Socket::Unbind>("unbind"),
+                      InstanceMethod<&Socket::Connect>("connect"),
+                      InstanceMethod<&Socket::Disconnect>("disconnect"),
+                      InstanceMethod<&Socket::GetOption>("getOption"),
+                      InstanceMethod<&Socket::SetOption>("setOption"),
+                      InstanceMethod<&Socket::Events>("events"),
+                      InstanceMethod<&Socket::Wait>("wait"),
+                      InstanceMethod<&Socket::Send>("send"),
+                      InstanceMethod<&Socket::SendMany>("sendMany"),
+                      InstanceMethod<&Socket::SendDraft>("sendDraft"),
+                      InstanceMethod<&Socket::SetReceiveBuffers>("setReceiveBuffers"),
+                      InstanceMethod<&Socket::Receive>("receive"),
+                      InstanceMethod<&Socket::Monitor>("monitor"),
+                      InstanceMethod<&Socket::Join>("join"),
+                      InstanceMethod<&Socket::Leave>("leave"),
+                      InstanceMethod<&Socket::ConnectPeer>("connectPeer"),
+                      InstanceAccessor<&Socket::IsClosed>("closed"),
+                  });
+  ctor.Set("zeroCopyMin", Napi::Number::New(env, kZeroCopyMin));
+  ctor.Set("poolFrameMax", Napi::Number::New(env, kPoolFrameMax));
+  return ctor;
+}
+
+Socket::Socket(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<Socket>(info),
+      module_(Module::Of(info.Env())),
+      async_context_(info.Env(), "zeromq-napi:socket") {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsNumber()) {
+    throw Napi::TypeError::New(env, "Socket(context, type): invalid arguments");
+  }
+  Napi::Object context_object = info[0].As<Napi::Object>();
+  if (!context_object.InstanceOf(module_.context_constructor.Value())) {
+    throw Napi::TypeError::New(env, "Socket(context, type): context is not a Context");
+  }
+  Context* context = Context::Unwrap(context_object);
+  if (context->Handle() == nullptr) {
+    Napi::Error error = ErrnoError(env, ETERM);
+    error.Set("message", Napi::String::New(env, "Context is closed"));
+    throw error;
+  }
+  type_ = info[1].As<Napi::Number>().Int32Value();
+  socket_ = zmq_socket(context->Handle(), type_);
+  if (socket_ == nullptr) ThrowErrno(env);
+  context_ = Napi::Persistent(context_object);
+  module_.Track(this);
+}
+
+Socket::~Socket() { CloseNative(); }
+
+void* Socket::Checked(Napi::Env env) const {
+  if (socket_ == nullptr) {
+    Napi::Error error = ErrnoError(env, EBADF);
+    error.Set("message", Napi::String::New(env, "Socket is closed"));
+    throw error;
+  }
+  return socket_;
+}
+
+void Socket::CloseNative() {
+  if (poll_ != nullptr) {
+    // The handle's memory is freed by the close callback, which the module counts.
+    poll_->data = &module_;
+    module_.uv->close(poll_, OnClosed);
+    poll_ = nullptr;
+  }
+#ifdef ZMQ_BUILD_DRAFT_API
+  if (poller_ != nullptr) zmq_poller_destroy(&poller_);
+#endif
+  if (socket_ != nullptr) {
+    zmq_close(socket_);
+    socket_ = nullptr;
+    module_.Untrack(this);
+  }
+  interest_ = 0;
+  context_.Reset();
+}
+
+void Socket::OnClosed(uv::Handle* handle) {
+  Module* module = static_cast<Module*>(handle->data);
+  delete[] reinterpret_cast<char*>(handle);
+  module->HandleClosed();
+}
+
+void Socket::Close(const Napi::CallbackInfo&) { CloseNative(); }
+
+Napi::Value Socket::IsClosed(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), socket_ == nullptr);
+}
+
+void Socket::Bind(const Napi::CallbackInfo& info) {
+  std::string address = info[0].As<Napi::String>();
+  if (zmq_bind(Checked(info.Env()), address.c_str()) != 0) ThrowErrno(info.Env());
+}
+
+void Socket::Unbind(const Napi::CallbackInfo& info) {
+  std::string address = info[0].As<Napi::String>();
+  if (zmq_unbind(Checked(info.Env()), address.c_str()) != 0) ThrowErrno(info.Env());
+}
+
+void Socket::Connect(const Napi::CallbackInfo& info) {
+  std::string address = info[0].As<Napi::String>();
+  if (zmq_connect(Checked(info.Env()), address.c_str()) != 0) ThrowErrno(info.Env());
+}
+
+void Socket::Disconnect(const Napi::CallbackInfo& info) {
+  std::string address = info[0].As<Napi::String>();
+  if (zmq_disconnect(Checked(info.Env()), address.c_str()) != 0) ThrowErrno(info.Env());
+}
+
+Napi::Value Socket::GetOption(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  void* socket = Checked(env);
+  int id = info[0].As<Napi::Number>().Int32Value();
+  int kind = info[1].As<Napi::Number>().Int32Value();
+  switch (kind) {
+    case kInt: {
+      int value = 0;
+      size_t size = sizeof(value);
+      if (zmq_getsockopt(socket, id, &value, &size) != 0) ThrowErrno(env);
+      return Napi::Number::New(env, value);
+    }
+    case kInt64: {
+      int64_t value = 0;
+      size_t size = sizeof(value);
+      if (zmq_getsockopt(socket, id, &value, &size) != 0) ThrowErrno(env);
+      return Napi::Number::New(env, static_cast<double>(value));
+    }
+    case kUint64: {
+      uint64_t value = 0;
+      size_t size = sizeof(value);
+      if (zmq_getsockopt(socket, id, &value, &size) != 0) ThrowErrno(env);
+      return Napi::Number::New(env, static_cast<double>(value));
+    }
+    case kString:
+    case kBytes: {
+      // The caller may ask for a specific size (CURVE keys: 32 bytes or 41 for Z85).
+      size_t size = info[2].IsNumber() ? info[2].As<Napi::Number>().Uint32Value() : 4096;
+      std::string value(size, '\0');
+      if (zmq_getsockopt(socket, id, value.data(), &size) != 0) ThrowErrno(env);
+      value.resize(size);
+      if (kind == kBytes) return Napi::Buffer<char>::Copy(env, value.data(), value.size());
+      // libzmq includes the terminating NUL in string sizes.
+      if (!value.empty() && value.back() == '\0') value.pop_back();
+      return Napi::String::New(env, value);
+    }
+    default:
+      throw Napi::TypeError::New(env, "unknown option kind");
+  }
+}
+
+void Socket::SetOption(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  void* socket = Checked(env);
+  int id = info[0].As<Napi::Number>().Int32Value();
+  int kind = info[1].As<Napi::Number>().Int32Value();
+  Napi::Value value = info[2];
+  int rc;
+  switch (kind) {
+    case kInt: {
+      int v = value.IsBoolean() ? (value.As<Napi::Boolean>() ? 1 : 0)
+                                : value.As<Napi::Number>().Int32Value();
+      rc = zmq_setsockopt(socket, id, &v, sizeof(v));
+      break;
+    }
+    case kInt64: {
+      int64_t v = value.As<Napi::Number>().Int64Value();
+      rc = zmq_setsockopt(socket, id, &v, sizeof(v));
+      break;
+    }
+    case kUint64: {
+      uint64_t v = static_cast<uint64_t>(value.As<Napi::Number>().DoubleValue());
+      rc = zmq_setsockopt(socket, id, &v, sizeof(v));
+      break;
+    }
+    case kString:
+    case kBytes: {
+      if (value.IsNull() || value.IsUndefined()) {
+        rc = zmq_setsockopt(socket, id, nullptr, 0);
+      } else if (value.IsString()) {
+        std::string v = value.As<Napi::String>();
+        rc = zmq_setsockopt(socket, id, v.data(), v.size());
+      } else {
+        Napi::Buffer<char> v = value.As<Napi::Buffer<char>>();
+        rc = zmq_setsockopt(socket, id, v.Data(), v.Length());
+      }
+      break;
+    }
+    default:
+      throw Napi::TypeError::New(env, "unknown option kind");
+  }
+  if (rc != 0) ThrowErrno(env);
+}
+
+int Socket::PollEvents(int* events) {
+#ifdef ZMQ_BUILD_DRAFT_API
+  if (poller_ != nullptr) {
+    // The poller's signal stays raised until a wait consumes it.
+    zmq_poller_event_t event;
+    zmq_poller_wait_all(poller_, &event, 1, 0);
+  }
+#endif
+  size_t size = sizeof(*events);
+  int rc;
+  do {
+    rc = zmq_getsockopt(socket_, ZMQ_EVENTS, events, &size);
+  } while (rc != 0 && zmq_errno() == EINTR);
+  return rc;
+}
+
+uint32_t Socket::ReadEvents(Napi::Env env) {
+  Checked(env);
+  int events = 0;
+  if (PollEvents(&events) != 0) ThrowErrno(env);
+  return static_cast<uint32_t>(events);
+}
+
+Napi::Value Socket::Events(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), ReadEvents(info.Env()));
+}
+
+void Socket::StartPolling(Napi::Env env) {
+  const uv::Api* uv = module_.uv;
+  if (uv == nullptr) {
+    throw Napi::Error::New(env,
+                           "zeromq-napi needs libuv from the JavaScript runtime, which "
+                           "this runtime does not export");
+  }
+  uv::OsSocket fd{};
+  size_t size = sizeof(fd);
+  int thread_safe = 0;
+  size_t flag_size = sizeof(thread_safe);
+  if (zmq_getsockopt(socket_, ZMQ_THREAD_SAFE, &thread_safe, &flag_size) != 0) ThrowErrno(env);
+  if (thread_safe != 0) {
+#ifdef ZMQ_BUILD_DRAFT_API
+    poller_ = zmq_poller_new();
+    if (poller_ == nullptr) ThrowErrno(env);
+    zmq_fd_t poller_fd;
+    if (zmq_poller_add(poller_, socket_, nullptr, ZMQ_POLLIN | ZMQ_POLLOUT) != 0 ||
+        zmq_poller_fd(poller_, &poller_fd) != 0) {
+      int err = zmq_errno();
+      zmq_poller_destroy(&poller_);
+      ThrowErrno(env, err);
+    }
+    fd = static_cast<uv::OsSocket>(poller_fd);
+#else
+    ThrowErrno(env, ENOTSUP);
+#endif
+  } else if (zmq_getsockopt(socket_, ZMQ_FD, &fd, &size) != 0) {
+    ThrowErrno(env);
+  }
+  size_t handle_size = uv->handle_size(uv::kHandleTypePoll);
+  auto* handle = reinterpret_cast<uv::Handle*>(new char[handle_size]());
+  int rc = uv->poll_init_socket(module_.loop, handle, fd);
+  if (rc != 0) {
+    delete[] reinterpret_cast<char*>(handle);
+    throw Napi::Error::New(env, std::string("uv_poll_init_socket: ") + uv->strerror(rc));
+  }
+  handle->data = this;
+  poll_ = handle;
+  module_.HandleOpened();
+  rc = uv->poll_start(handle, uv::kReadable, OnPoll);
+  if (rc != 0) throw Napi::Error::New(env, std::string("uv_poll_start: ") + uv->strerror(rc));
+  uv->unref(handle);
+  referenced_ = false;
+}
+
+void Socket::SetReferenced(bool referenced) {
+  if (poll_ == nullptr || referenced == referenced_) return;
+  referenced_ = referenced;
+  if (referenced) {
+    module_.uv->ref(poll_);
+  } else {
+    module_.uv->unref(poll_);
+  }
+}
+
+Napi::Value Socket::Wait(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint32_t interest = info[0].As<Napi::Number>().Uint32Value();
+  Checked(env);
+  if (poll_ == nullptr) StartPolling(env);
+  uint32_t events = ReadEvents(env);
+  if ((events & interest) != 0) interest = 0;  // ready now: the caller goes on without waiting
+  interest_ = interest;
+  SetReferenced(interest != 0);
+  return Napi::Number::New(env, events);
+}
+
+void Socket::OnPoll(uv::Handle* handle, int status, int) {
+  auto* self = static_cast<Socket*>(handle->data);
+  if (self->socket_ == nullptr) return;
+  // ZMQ_FD stays readable until libzmq processes its commands: always read
+  // ZMQ_EVENTS, even when nobody waits, or the loop spins.
+  int events = 0;
+  int rc = self->PollEvents(&events);
+  uint32_t interest = self->interest_;
+  if (interest == 0) return;
+  // On errors let the waiting operations run: they report the error.
+  uint32_t ready = (rc != 0 || status < 0) ? interest : (static_cast<uint32_t>(events) & interest);
+  if (ready == 0) return;
+  self->interest_ = 0;
+  self->SetReferenced(false);
+
+  Napi::Env env = self->Env();
+  Napi::HandleScope scope(env);
+  try {
+    self->module_.ready_handler.MakeCallback(self->Value(), {Napi::Number::New(env, ready)},
+                                             self->async_context_);
+  } catch (const Napi::Error& error) {
+    napi_fatal_exception(env, error.Value());
+  }
+}
+
+void Socket::InitMessage(Napi::Env env, zmq_msg_t* msg, napi_value frame) {
+  napi_valuetype type;
+  NAPI_THROW_IF_FAILED_VOID(env, napi_typeof(env, frame, &type));
+  void* data = nullptr;
+  size_t size = 0;
+  if (type == napi_string) {
+    NAPI_THROW_IF_FAILED_VOID(env, napi_get_value_string_utf8(env, frame, nullptr, 0, &size));
+    // napi writes a terminating NUL, which must not become part of the message.
+    std::string text(size + 1, '\0');
+    NAPI_THROW_IF_FAILED_VOID(
+        env, napi_get_value_string_utf8(env, frame, text.data(), text.size(), &size));
+    if (zmq_msg_init_size(msg, size) != 0) ThrowErrno(env);
+    if (size > 0) memcpy(zmq_msg_data(msg), text.data(), size);
+    return;
+  }
+  bool is;
+  if (napi_is_typedarray(env, frame, &is) == napi_ok && is) {
+    napi_typedarray_type array_type;
+    size_t length;
+    NAPI_THROW_IF_FAILED_VOID(
+        env, napi_get_typedarray_info(env, frame, &array_type, &length, &data, nullptr, nullptr));
+    size = length * ElementSize(array_type);
+  } else if (napi_is_arraybuffer(env, frame, &is) == napi_ok && is) {
+    NAPI_THROW_IF_FAILED_VOID(env, napi_get_arraybuffer_info(env, frame, &data, &size));
+  } else if (napi_is_dataview(env, frame, &is) == napi_ok && is) {
+    NAPI_THROW_IF_FAILED_VOID(env,
+                              napi_get_dataview_info(env, frame, &size, &data, nullptr, nullptr));
+  } else {
+    throw Napi::TypeError::New(env,
+                               "a message frame must be a Buffer, TypedArray, DataView, "
+                               "ArrayBuffer or string");
+  }
+  if (size >= kZeroCopyMin) {
+    module_.InitZeroCopy(msg, frame, data, size);
+    return;
+  }
+  if (zmq_msg_init_size(msg, size) != 0) ThrowErrno(env);
+  if (size > 0) memcpy(zmq_msg_data(msg), data, size);
+}
+
+bool Socket::SendFrame(Napi::Env env, napi_value frame, int flags) {
+  zmq_msg_t msg;
+  InitMessage(env, &msg, frame);
+  while (zmq_msg_send(&msg, socket_, flags | ZMQ_DONTWAIT) < 0) {
+    int err = zmq_errno();
+    if (err == EINTR) continue;
+    zmq_msg_close(&msg);
+    if (err == EAGAIN) return false;
+    ThrowErrno(env, err);
+  }
+  return true;
+}
+
+bool Socket::SendMessage(Napi::Env env, napi_value message) {
+  bool is_array = false;
+  napi_is_array(env, message, &is_array);
+  if (!is_array) return SendFrame(env, message, 0);
+  uint32_t parts;
+  NAPI_THROW_IF_FAILED(env, napi_get_array_length(env, message, &parts), false);
+  for (uint32_t i = 0; i < parts; i++) {
+    napi_value part;
+    NAPI_THROW_IF_FAILED(env, napi_get_element(env, message, i, &part), false);
+    if (!SendFrame(env, part, i + 1 < parts ? ZMQ_SNDMORE : 0)) {
+      // libzmq accepts every later part once it accepted the first one.
+      if (i == 0) return false;
+      ThrowErrno(env, EAGAIN);
+    }
+  }
+  return true;
+}
+
+Napi::Value Socket::Send(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Checked(env);
+  return Napi::Boolean::New(env, SendMessage(env, info[0]));
+}
+
+Napi::Value Socket::SendMany(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Checked(env);
+  napi_value list = info[0];
+  uint32_t start = info[1].As<Napi::Number>().Uint32Value();
+  uint32_t end = info[2].As<Napi::Number>().Uint32Value();
+  uint32_t i = start;
+  try {
+    for (; i < end; i++) {
+      napi_value message;
+      NAPI_THROW_IF_FAILED(env, napi_get_element(env, list, i, &message), Napi::Value());
+      if (!SendMessage(env, message)) break;
+    }
+  } catch (const Napi::Error&) {
+    // Report what was sent; the failing message fails again on the next call.
+    if (i == start) throw;
+  }
+  return Napi::Number::New(env, i - start);
+}
+
+Napi::Value Socket::SendDraft(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Checked(env);
+#ifdef ZMQ_BUILD_DRAFT_API
+  zmq_msg_t msg;
+  InitMessage(env, &msg, info[0]);
+  int rc = 0;
+  if (info[1].IsNumber())
+    rc = zmq_msg_set_routing_id(&msg, info[1].As<Napi::Number>().Uint32Value());
+  if (rc == 0 && info[2].IsString()) {
+    std::string group = info[2].As<Napi::String>();
+    rc = zmq_msg_set_group(&msg, group.c_str());
+  }
+  if (rc != 0) {
+    int err = zmq_errno();
+    zmq_msg_close(&msg);
+    ThrowErrno(env, err);
+  }
+  while (zmq_msg_send(&msg, socket_, ZMQ_DONTWAIT) < 0) {
+    int err = zmq_errno();
+    if (err == EINTR) continue;
+    zmq_msg_close(&msg);
+    if (err == EAGAIN) return Napi::Boolean::New(env, false);
+    ThrowErrno(env, err);
+  }
+  return Napi::Boolean::New(env, true);
+#else
+  ThrowErrno(env, ENOTSUP);
+#endif
+}
+
+void Socket::SetReceiveBuffers(const Napi::CallbackInfo& info) {
+  Napi::Uint32Array meta = info[0].As<Napi::Uint32Array>();
+  meta_ref_ = Napi::Persistent(meta);
+  meta_ = meta.Data();
+  meta_frames_ = meta.ElementLength() / 3;
+  extras_ref_ = Napi::Persistent(info[1].As<Napi::Object>());
+}
+
+Napi::Value Socket::Receive(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Checked(env);
+  if (meta_ == nullptr) throw Napi::Error::New(env, "receive buffers are not set");
+  Napi::Buffer<uint8_t> pool = info[0].As<Napi::Buffer<uint8_t>>();
+  size_t offset = info[1].As<Napi::Number>().Uint32Value();
+  uint32_t max_messages = info[2].As<Napi::Number>().Uint32Value();
+  uint8_t* pool_data = pool.Data();
+  size_t pool_size = pool.Length();
+  napi_value extras = extras_ref_.Value();
+  uint32_t extra_count = 0;
+#ifdef ZMQ_BUILD_DRAFT_API
+  bool grouped = type_ == ZMQ_DISH || type_ == ZMQ_RADIO;
+#endif
+
+  uint32_t frames = 0;
+  uint32_t messages = 0;
+  while (messages < max_messages && frames < meta_frames_) {
+    zmq_msg_t msg;
+    zmq_msg_init(&msg);
+    if (zmq_msg_recv(&msg, socket_, ZMQ_DONTWAIT) < 0) {
+      int err = zmq_errno();
+      zmq_msg_close(&msg);
+      if (err == EINTR) continue;
+      // An error after some frames surfaces on the next call.
+      if (err == EAGAIN || frames > 0) break;
+      ThrowErrno(env, err);
+    }
+    size_t size = zmq_msg_size(&msg);
+    uint32_t flags = zmq_msg_more(&msg) ? kFrameMore : 0;
+    uint32_t* entry = meta_ + 3 * frames;
+#ifdef ZMQ_BUILD_DRAFT_API
+    entry[2] = zmq_msg_routing_id(&msg);
+#else
+    entry[2] = 0;
+#endif
+    if (size <= kPoolFrameMax && size <= pool_size - offset) {
+      memcpy(pool_data + offset, zmq_msg_data(&msg), size);
+      offset += size;
+    } else {
+      napi_value buffer;
+      try {
+        buffer = FrameBuffer(env, &msg);
+      } catch (...) {
+        zmq_msg_close(&msg);
+        throw;
+      }
+      napi_set_element(env, extras, extra_count++, buffer);
+      flags |= kFrameExtra;
+    }
+#ifdef ZMQ_BUILD_DRAFT_API
+    if (grouped) {
+      const char* group = zmq_msg_group(&msg);
+      if (group != nullptr && group[0] != '\0') {
+        napi_set_element(env, extras, extra_count++, Napi::String::New(env, group));
+        flags |= kFrameGroup;
+      }
+    }
+#endif
+    entry[0] = static_cast<uint32_t>(size);
+    entry[1] = flags;
+    zmq_msg_close(&msg);
+    frames++;
+    if ((flags & kFrameMore) == 0) messages++;
+  }
+  return Napi::Number::New(env, frames);
+}
+
+Napi::Value Socket::Monitor(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  void* socket = Checked(env);
+  int rc;
+  if (info[0].IsString()) {
+    std::string address = info[0].As<Napi::String>();
+    rc = zmq_socket_monitor(socket, address.c_str(), info[1].As<Napi::Number>().Int32Value());
+  } else {
+    rc = zmq_socket_monitor(socket, nullptr, 0);
+  }
+  if (rc != 0) ThrowErrno(env);
+  return env.Undefined();
+}
+
+void Socket::Join(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  void* socket = Checked(env);
+#ifdef ZMQ_BUILD_DRAFT_API
+  std::string group = info[0].As<Napi::String>();
+  if (zmq_join(socket, group.c_str()) != 0) ThrowErrno(env);
+#else
+  (void)socket;
+  ThrowErrno(env, ENOTSUP);
+#endif
+}
+
+void Socket::Leave(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  void* socket = Checked(env);
+#ifdef ZMQ_BUILD_DRAFT_API
+  std::string group = info[0].As<Napi::String>();
+  if (zmq_leave(socket, group.c_str()) != 0) ThrowErrno(env);
+#else
+  (void)socket;
+  ThrowErrno(env, ENOTSUP);
+#endif
+}
+
+Napi::Value Socket::ConnectPeer(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  void* socket = Checked(env);
+#ifdef ZMQ_BUILD_DRAFT_API
+  std::string address = info[0].As<Napi::String>();
+  uint32_t routing_id = zmq_connect_peer(socket, address.c_str());
+  if (routing_id == 0) ThrowErrno(env);
+  return Napi::Number::New(env, routing_id);
+#else
+  (void)socket;
+  ThrowErrno(env, ENOTSUP);
+#endif
+}
+
+}  // namespace zmqnapi

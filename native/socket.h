@@ -1,0 +1,89 @@
+// A libzmq socket, driven from the JS thread only. The TypeScript layer owns
+// queues, promises and validation; this class moves bytes and watches ZMQ_FD.
+#pragma once
+
+#include <napi.h>
+#include <zmq.h>
+
+#include <cstdint>
+
+#include "util/uv.h"
+
+namespace zmqnapi {
+
+class Module;
+
+class Socket : public Napi::ObjectWrap<Socket> {
+ public:
+  static Napi::Function Init(Napi::Env env);
+
+  explicit Socket(const Napi::CallbackInfo& info);
+  ~Socket() override;
+
+  /** Closes the libzmq socket and the poll handle; safe to call repeatedly. */
+  void CloseNative();
+
+  // Bits of the interest mask given to wait() and of ZMQ_EVENTS.
+  static constexpr uint32_t kReadable = ZMQ_POLLIN;
+  static constexpr uint32_t kWritable = ZMQ_POLLOUT;
+
+  // Receive metadata: three uint32 per frame (size, flags, routing id).
+  static constexpr uint32_t kFrameMore = 1;
+  static constexpr uint32_t kFrameExtra = 2;  // the bytes are in the extras array
+  static constexpr uint32_t kFrameGroup = 4;  // a group string follows in the extras array
+
+ private:
+  void Close(const Napi::CallbackInfo& info);
+  void Bind(const Napi::CallbackInfo& info);
+  void Unbind(const Napi::CallbackInfo& info);
+  void Connect(const Napi::CallbackInfo& info);
+  void Disconnect(const Napi::CallbackInfo& info);
+  Napi::Value GetOption(const Napi::CallbackInfo& info);
+  void SetOption(const Napi::CallbackInfo& info);
+  Napi::Value Events(const Napi::CallbackInfo& info);
+  Napi::Value Wait(const Napi::CallbackInfo& info);
+  Napi::Value Send(const Napi::CallbackInfo& info);
+  Napi::Value SendMany(const Napi::CallbackInfo& info);
+  Napi::Value SendDraft(const Napi::CallbackInfo& info);
+  void SetReceiveBuffers(const Napi::CallbackInfo& info);
+  Napi::Value Receive(const Napi::CallbackInfo& info);
+  Napi::Value Monitor(const Napi::CallbackInfo& info);
+  void Join(const Napi::CallbackInfo& info);
+  void Leave(const Napi::CallbackInfo& info);
+  Napi::Value ConnectPeer(const Napi::CallbackInfo& info);
+  Napi::Value IsClosed(const Napi::CallbackInfo& info);
+
+  void* Checked(Napi::Env env) const;
+  uint32_t ReadEvents(Napi::Env env);
+  /** Sends one frame; false on EAGAIN. */
+  bool SendFrame(Napi::Env env, napi_value frame, int flags);
+  /** Sends a single frame or an array of frames as one message; false on EAGAIN. */
+  bool SendMessage(Napi::Env env, napi_value message);
+  void InitMessage(Napi::Env env, zmq_msg_t* msg, napi_value frame);
+  void StartPolling(Napi::Env env);
+  void SetReferenced(bool referenced);
+  static void OnPoll(uv::Handle* handle, int status, int events);
+  static void OnClosed(uv::Handle* handle);
+  /** Reads ZMQ_EVENTS, first clearing the thread-safe poller's signal if there is one. */
+  int PollEvents(int* events);
+
+  Module& module_;
+  void* socket_ = nullptr;
+  int type_ = -1;
+  Napi::ObjectReference context_;
+  Napi::AsyncContext async_context_;
+
+  uv::Handle* poll_ = nullptr;
+  // Thread-safe (draft) sockets have no ZMQ_FD: a zmq_poller's descriptor stands in.
+  void* poller_ = nullptr;
+  uint32_t interest_ = 0;
+  bool referenced_ = false;
+
+  // Shared with JS for receive(): frame metadata and the extras array.
+  Napi::Reference<Napi::Uint32Array> meta_ref_;
+  Napi::ObjectReference extras_ref_;
+  uint32_t* meta_ = nullptr;
+  size_t meta_frames_ = 0;
+};
+
+}  // namespace zmqnapi

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+"use strict"
+// Compiles lib/ to CommonJS in dist/cjs and writes ESM entry points in dist/esm
+// that re-export it: one copy of the module state (default context, native
+// binding) whether the package is imported or required.
+const fs = require("node:fs")
+const path = require("node:path")
+const {spawnSync} = require("node:child_process")
+
+const root = path.resolve(__dirname, "..")
+const tsc = require.resolve("typescript/bin/tsc", {paths: [root]})
+const result = spawnSync(process.execPath, [tsc, "-p", path.join(root, "tsconfig.json")], {
+  stdio: "inherit",
+})
+if (result.status !== 0) process.exit(result.status ?? 1)
+
+const entries = ["index", "draft"]
+const esmDir = path.join(root, "dist", "esm")
+fs.mkdirSync(esmDir, {recursive: true})
+for (const entry of entries) {
+  const cjs = require(path.join(root, "dist", "cjs", `${entry}.js`))
+  const names = Object.keys(cjs).filter(name => name !== "default" && name !== "__esModule")
+  const lines = [
+    `import cjs from "../cjs/${entry}.js"`,
+    `export const {${names.join(", ")}} = cjs`,
+    "export default cjs",
+    "",
+  ]
+  fs.writeFileSync(path.join(esmDir, `${entry}.mjs`), lines.join("\n"))
+}

@@ -1,0 +1,271 @@
+#!/usr/bin/env node
+"use strict"
+/**
+ * Obtains the pinned libzmq source release and unpacks it into `deps/`.
+ *
+ * Ways tried, in order (the first that yields an archive with the pinned sha256 wins):
+ *  1. the archive named by ZEROMQ_NAPI_LIBZMQ_ARCHIVE;
+ *  2. a cached copy (deps/ of this package, then the user cache directory);
+ *  3. the upstream tag archive (https);
+ *  4. Debian's source package through apt, using private apt state so that the
+ *     system's apt configuration is never changed.
+ *
+ * Usage: node scripts/fetch-libzmq.js [--print-dir]
+ * Prints the unpacked source directory on success.
+ */
+const crypto = require("node:crypto")
+const fs = require("node:fs")
+const os = require("node:os")
+const path = require("node:path")
+const https = require("node:https")
+const {execFileSync, spawnSync} = require("node:child_process")
+
+const pin = require("./libzmq.json")
+const root = path.resolve(__dirname, "..")
+const depsDir = process.env.ZEROMQ_NAPI_DEPS_DIR || path.join(root, "deps")
+const archiveName = `libzmq-${pin.version}.tar.gz`
+const userCacheDir = path.join(
+  process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"),
+  "zeromq-napi",
+)
+
+function log(message) {
+  process.stderr.write(`[fetch-libzmq] ${message}\n`)
+}
+
+function sha256(file) {
+  return crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex")
+}
+
+/** Returns the reason `file` is not the pinned archive, or null when it is. */
+function rejectReason(file) {
+  if (!fs.existsSync(file)) return `${file} does not exist`
+  const actual = sha256(file)
+  if (actual !== pin.sha256) return `${file} has sha256 ${actual}, expected ${pin.sha256}`
+  return null
+}
+
+function download(url, dest, redirects = 5) {
+  return new Promise((resolve, reject) => {
+    const request = https.get(url, {timeout: 20000}, response => {
+      const {statusCode, headers} = response
+      if (statusCode >= 300 && statusCode < 400 && headers.location && redirects > 0) {
+        response.resume()
+        resolve(download(new URL(headers.location, url).toString(), dest, redirects - 1))
+        return
+      }
+      if (statusCode !== 200) {
+        response.resume()
+        reject(new Error(`HTTP ${statusCode}`))
+        return
+      }
+      const out = fs.createWriteStream(dest)
+      response.pipe(out)
+      out.on("finish", () => out.close(() => resolve()))
+      out.on("error", reject)
+      response.on("error", reject)
+    })
+    request.on("timeout", () => request.destroy(new Error("timed out")))
+    request.on("error", reject)
+  })
+}
+
+/** Turns the system's apt `deb` entries into `deb-src` entries in a private sources file. */
+function writeSourceEntries(file) {
+  const entries = []
+  const partsDir = "/etc/apt/sources.list.d"
+  const files = []
+  if (fs.existsSync("/etc/apt/sources.list")) files.push("/etc/apt/sources.list")
+  if (fs.existsSync(partsDir)) {
+    for (const name of fs.readdirSync(partsDir).sort()) files.push(path.join(partsDir, name))
+  }
+  for (const source of files) {
+    const text = fs.readFileSync(source, "utf8")
+    if (source.endsWith(".sources")) {
+      // deb822 stanzas: keep URIs/Suites/Components/Signed-By, change the type.
+      for (const stanza of text.split(/\n\s*\n/)) {
+        const fields = {}
+        for (const line of stanza.split("\n")) {
+          const match = /^([A-Za-z-]+):\s*(.*)$/.exec(line)
+          if (match) fields[match[1].toLowerCase()] = match[2].trim()
+        }
+        if (!fields.types || !fields.types.split(/\s+/).includes("deb")) continue
+        if (fields.enabled === "no") continue
+        const lines = ["Types: deb-src"]
+        for (const key of ["uris", "suites", "components", "signed-by"]) {
+          if (fields[key])
+            lines.push(
+              `${key === "signed-by" ? "Signed-By" : key[0].toUpperCase() + key.slice(1)}: ${fields[key]}`,
+            )
+        }
+        entries.push(lines.join("\n"))
+      }
+    } else if (source.endsWith(".list")) {
+      for (const line of text.split("\n")) {
+        const trimmed = line.trim()
+        if (trimmed.startsWith("deb ")) entries.push(`deb-src${trimmed.slice(3)}`)
+      }
+    }
+  }
+  if (entries.length === 0)
+    throw new Error("no apt 'deb' entries found to derive 'deb-src' entries from")
+  const deb822 = entries.filter(e => e.startsWith("Types:"))
+  const oneLine = entries.filter(e => !e.startsWith("Types:"))
+  // apt reads one-line entries from sourcelist and deb822 from sourceparts.
+  fs.writeFileSync(file, oneLine.join("\n") + "\n")
+  return deb822.join("\n\n") + "\n"
+}
+
+function fetchFromDebian(workDir) {
+  if (!fs.existsSync("/usr/bin/apt-get")) throw new Error("apt-get is not available")
+  const state = path.join(workDir, "apt")
+  const parts = path.join(state, "sources.list.d")
+  const lists = path.join(state, "lists")
+  fs.mkdirSync(path.join(lists, "partial"), {recursive: true})
+  fs.mkdirSync(path.join(state, "cache", "archives", "partial"), {recursive: true})
+  fs.mkdirSync(parts, {recursive: true})
+  const deb822 = writeSourceEntries(path.join(state, "sources.list"))
+  if (deb822.trim()) fs.writeFileSync(path.join(parts, "src.sources"), deb822)
+  const options = [
+    "-o",
+    `Dir::Etc::sourcelist=${path.join(state, "sources.list")}`,
+    "-o",
+    `Dir::Etc::sourceparts=${parts}`,
+    "-o",
+    `Dir::State::Lists=${lists}`,
+    "-o",
+    `Dir::Cache=${path.join(state, "cache")}`,
+    "-o",
+    "Debug::NoLocking=1",
+    "-o",
+    "APT::Sandbox::User=root",
+    "-q",
+  ]
+  const run = args => {
+    const result = spawnSync("apt-get", [...options, ...args], {cwd: workDir, encoding: "utf8"})
+    if (result.status !== 0) {
+      throw new Error(
+        `apt-get ${args.join(" ")} failed: ${(result.stderr || result.stdout || "").trim().split("\n").slice(-3).join(" | ")}`,
+      )
+    }
+  }
+  run(["update"])
+  run(["source", "--download-only", pin.debianSourcePackage])
+  const file = path.join(workDir, pin.debianOrigFile)
+  if (!fs.existsSync(file)) throw new Error(`apt-get source did not produce ${pin.debianOrigFile}`)
+  return file
+}
+
+function unpack(archive) {
+  const target = path.join(depsDir, pin.topFolder)
+  const stamp = path.join(target, ".zeromq-napi-sha256")
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8").trim() === pin.sha256) return target
+  fs.rmSync(target, {recursive: true, force: true})
+  fs.mkdirSync(depsDir, {recursive: true})
+  execFileSync("tar", ["-xzf", archive, "-C", depsDir], {stdio: "inherit"})
+  if (!fs.existsSync(path.join(target, "CMakeLists.txt"))) {
+    throw new Error(`unpacking ${archive} did not produce ${target}/CMakeLists.txt`)
+  }
+  fs.writeFileSync(stamp, pin.sha256 + "\n")
+  return target
+}
+
+/** Copies a verified archive into both caches so later installs (and fresh clones) reuse it. */
+function remember(file) {
+  for (const dir of [depsDir, userCacheDir]) {
+    const dest = path.join(dir, archiveName)
+    if (path.resolve(dest) === path.resolve(file)) continue
+    try {
+      fs.mkdirSync(dir, {recursive: true})
+      fs.copyFileSync(file, dest)
+    } catch (err) {
+      log(`could not cache the archive in ${dir}: ${err.message}`)
+    }
+  }
+}
+
+async function obtainArchive() {
+  const tried = []
+  const attempt = (way, file) => {
+    const reason = rejectReason(file)
+    if (reason === null) {
+      log(`using ${way}: ${file}`)
+      return file
+    }
+    tried.push(`${way}: ${reason}`)
+    return null
+  }
+
+  if (process.env.ZEROMQ_NAPI_LIBZMQ_ARCHIVE) {
+    const file = path.resolve(process.env.ZEROMQ_NAPI_LIBZMQ_ARCHIVE)
+    const found = attempt("ZEROMQ_NAPI_LIBZMQ_ARCHIVE", file)
+    if (found) return found
+  } else {
+    tried.push("ZEROMQ_NAPI_LIBZMQ_ARCHIVE: not set")
+  }
+
+  for (const dir of [depsDir, userCacheDir]) {
+    const found = attempt("cached copy", path.join(dir, archiveName))
+    if (found) return found
+  }
+
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "zeromq-napi-fetch-"))
+  try {
+    if (process.env.ZEROMQ_NAPI_OFFLINE) {
+      tried.push("upstream tag archive: skipped (ZEROMQ_NAPI_OFFLINE is set)")
+    } else {
+      const file = path.join(work, archiveName)
+      try {
+        log(`downloading ${pin.upstreamUrl}`)
+        await download(pin.upstreamUrl, file)
+        const found = attempt("upstream tag archive", file)
+        if (found) return keep(found)
+      } catch (err) {
+        tried.push(`upstream tag archive ${pin.upstreamUrl}: ${err.message}`)
+      }
+    }
+
+    try {
+      log(`fetching Debian source package ${pin.debianSourcePackage} through apt (private state)`)
+      const found = attempt("Debian source package", fetchFromDebian(work))
+      if (found) return keep(found)
+    } catch (err) {
+      tried.push(`Debian source package ${pin.debianSourcePackage}: ${err.message}`)
+    }
+  } finally {
+    fs.rmSync(work, {recursive: true, force: true})
+  }
+
+  throw new Error(
+    [
+      `could not obtain libzmq ${pin.version} source (sha256 ${pin.sha256}). Tried:`,
+      ...tried.map(t => `  - ${t}`),
+      "To provide it by hand, download either",
+      `  ${pin.upstreamUrl}`,
+      `  or Debian's ${pin.debianOrigFile} (source package ${pin.debianSourcePackage})`,
+      `and set ZEROMQ_NAPI_LIBZMQ_ARCHIVE=/path/to/that/file, or copy it to ${path.join(userCacheDir, archiveName)}.`,
+      "Alternatively build against a system libzmq: npm run build:gyp (needs libzmq's pkg-config file).",
+    ].join("\n"),
+  )
+
+  function keep(file) {
+    remember(file)
+    return path.join(depsDir, archiveName)
+  }
+}
+
+async function main() {
+  const archive = await obtainArchive()
+  if (path.resolve(archive) !== path.resolve(path.join(depsDir, archiveName))) remember(archive)
+  const dir = unpack(path.join(depsDir, archiveName))
+  process.stdout.write(dir + "\n")
+}
+
+if (require.main === module) {
+  main().catch(err => {
+    log(err.message)
+    process.exit(1)
+  })
+}
+
+module.exports = {obtainArchive, unpack, depsDir, pin}

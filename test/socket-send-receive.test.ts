@@ -1,0 +1,248 @@
+import {expect} from "chai"
+import * as zmq from "../lib"
+import {bindAny, isPending, within} from "./helpers"
+
+describe("sending and receiving", () => {
+  const sockets: zmq.Socket[] = []
+  const track = <S extends zmq.Socket>(socket: S): S => (sockets.push(socket), socket)
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.close()
+  })
+
+  async function pipe(options: {sendHighWaterMark?: number; receiveHighWaterMark?: number} = {}) {
+    const pull = track(new zmq.Pull({receiveHighWaterMark: options.receiveHighWaterMark ?? 1000}))
+    const push = track(new zmq.Push({sendHighWaterMark: options.sendHighWaterMark ?? 1000}))
+    push.connect(await bindAny(pull, "inproc"))
+    return {push, pull}
+  }
+
+  it("delivers 1000 un-awaited sends complete and in order", async () => {
+    const {push, pull} = await pipe({sendHighWaterMark: 10, receiveHighWaterMark: 10})
+    const sends = Array.from({length: 1000}, (_, i) => push.send(`message ${i}`))
+    for (let i = 0; i < 1000; i++) {
+      const [msg] = await within(pull.receive(), 5000, `message ${i}`)
+      expect(msg.toString()).to.equal(`message ${i}`)
+    }
+    await within(Promise.all(sends), 5000, "all sends")
+  })
+
+  it("completes overlapping receives in call order without EBUSY", async () => {
+    const {push, pull} = await pipe()
+    const receives = Array.from({length: 50}, () => pull.receive())
+    for (let i = 0; i < 50; i++) await push.send(String(i))
+    const messages = await within(Promise.all(receives), 5000)
+    expect(messages.map(([m]) => Number(m.toString()))).to.deep.equal([...Array(50).keys()])
+  })
+
+  it("resolves a send only once libzmq accepted it, so the high-water mark holds", async () => {
+    const pull = track(new zmq.Pull({receiveHighWaterMark: 1}))
+    const push = track(new zmq.Push({sendHighWaterMark: 1}))
+    push.connect(await bindAny(pull, "inproc"))
+    // inproc has no socket buffers: with both high-water marks at 1, two messages fit.
+    await push.send("1")
+    await push.send("2")
+    const third = push.send("3")
+    expect(await isPending(third)).to.equal(true)
+    expect((await pull.receive())[0].toString()).to.equal("1")
+    await within(third, 2000, "third send")
+    expect((await pull.receive())[0].toString()).to.equal("2")
+    expect((await pull.receive())[0].toString()).to.equal("3")
+  })
+
+  it("sends a burst with sendMany and receives it with receiveMany", async () => {
+    const {push, pull} = await pipe({sendHighWaterMark: 100, receiveHighWaterMark: 100})
+    const messages = Array.from({length: 5000}, (_, i) =>
+      i % 2 ? [`multi ${i}`, "part"] : `single ${i}`,
+    )
+    const sent = push.sendMany(messages)
+    const received: zmq.Message[][] = []
+    while (received.length < messages.length) {
+      const batch = await within(pull.receiveMany(1000), 5000)
+      expect(batch.length).to.be.within(1, 1000)
+      received.push(...batch)
+    }
+    await within(sent, 5000)
+    received.forEach((parts, i) => {
+      expect(parts.map(p => p.toString())).to.deep.equal(
+        i % 2 ? [`multi ${i}`, "part"] : [`single ${i}`],
+      )
+    })
+  })
+
+  it("accepts every kind of bytes and strings as frames", async () => {
+    const {push, pull} = await pipe()
+    const bytes = [1, 2, 3, 4, 5, 6, 7, 8]
+    const frames = [
+      Buffer.from(bytes),
+      new Uint8Array(bytes),
+      new Uint32Array(new Uint8Array(bytes).buffer),
+      new Float64Array(new Uint8Array(bytes).buffer),
+      new DataView(new Uint8Array(bytes).buffer),
+      new Uint8Array(bytes).buffer,
+      new Uint8Array([9, 9, ...bytes, 9]).subarray(2, 10),
+    ]
+    for (const frame of frames) await push.send(frame)
+    for (const frame of frames) {
+      const [msg] = await pull.receive()
+      expect([...msg], frame.constructor.name).to.deep.equal(bytes)
+    }
+    await push.send("h\u00e9llo \u{1F600}")
+    expect((await pull.receive())[0].toString("utf8")).to.equal("h\u00e9llo \u{1F600}")
+  })
+
+  it("sends large buffers without copying and still delivers their bytes", async () => {
+    const {push, pull} = await pipe()
+    const big = Buffer.alloc(1024 * 1024)
+    for (let i = 0; i < big.length; i += 4096) big[i] = i & 0xff
+    await push.send(big)
+    const [msg] = await pull.receive()
+    expect(msg.equals(big)).to.equal(true)
+  })
+
+  it("rejects with EAGAIN after receiveTimeout and sendTimeout", async () => {
+    const pull = track(new zmq.Pull({receiveTimeout: 30}))
+    await bindAny(pull, "inproc")
+    const started = Date.now()
+    const error = await pull.receive().then(
+      () => null,
+      (err: unknown) => err as zmq.ZmqError,
+    )
+    expect(error).to.be.instanceOf(zmq.ZmqError)
+    expect(error!.code).to.equal("EAGAIN")
+    expect(Date.now() - started).to.be.at.least(25)
+
+    const push = track(new zmq.Push({sendTimeout: 0}))
+    push.connect("inproc://nobody-binds-here")
+    // A connected PUSH queues up to its high-water mark before refusing.
+    const refused = await push.sendMany(Array(2000).fill("x")).then(
+      () => null,
+      (err: unknown) => err as zmq.ZmqError,
+    )
+    expect(refused?.code).to.equal("EAGAIN")
+  })
+
+  it("keeps the caller's stack on asynchronous errors", async () => {
+    const pull = track(new zmq.Pull({receiveTimeout: 10}))
+    await bindAny(pull, "inproc")
+    async function theCallerOfReceive() {
+      return pull.receive()
+    }
+    const error = await theCallerOfReceive().then(
+      () => null,
+      (err: Error) => err,
+    )
+    expect(error!.stack).to.contain("theCallerOfReceive")
+  })
+
+  it("aborts a pending receive and send with the signal's reason, keeping later ones", async () => {
+    const {push, pull} = await pipe()
+    const controller = new AbortController()
+    const aborted = pull.receive({signal: controller.signal})
+    const kept = pull.receive()
+    controller.abort()
+    const error = await aborted.then(
+      () => null,
+      (err: Error) => err,
+    )
+    expect(error?.name).to.equal("AbortError")
+    await push.send("for the second")
+    expect((await within(kept, 2000))[0].toString()).to.equal("for the second")
+    const already = AbortSignal.abort(new Error("too late"))
+    await pull.receive({signal: already}).then(
+      () => expect.fail("should reject"),
+      (err: Error) => expect(err.message).to.equal("too late"),
+    )
+
+    const blocked = track(new zmq.Push({sendHighWaterMark: 1}))
+    blocked.connect("inproc://nobody-binds-either")
+    await blocked.send("fills the queue")
+    const sendController = new AbortController()
+    const pendingSend = blocked.send("waits", {signal: sendController.signal})
+    sendController.abort()
+    expect(
+      await pendingSend.then(
+        () => "sent",
+        (err: Error) => err.name,
+      ),
+    ).to.equal("AbortError")
+  })
+
+  it("rejects pending operations with EBADF when the socket closes", async () => {
+    const pull = track(new zmq.Pull())
+    await bindAny(pull, "inproc")
+    const pending = [pull.receive(), pull.receive()]
+    pull.close()
+    for (const op of pending) {
+      const error = await op.then(
+        () => null,
+        (err: zmq.ZmqError) => err,
+      )
+      expect(error?.code).to.equal("EBADF")
+      expect(error?.message).to.equal("Socket is closed")
+    }
+    const push = track(new zmq.Push({sendHighWaterMark: 1}))
+    push.connect("inproc://nobody-binds-at-all")
+    await push.send("fills")
+    const pendingSend = push.send("waits")
+    push.close()
+    expect(
+      await pendingSend.then(
+        () => "sent",
+        (err: zmq.ZmqError) => err.code,
+      ),
+    ).to.equal("EBADF")
+    expect(
+      await push.send("after close").then(
+        () => "sent",
+        (err: zmq.ZmqError) => err.code,
+      ),
+    ).to.equal("EBADF")
+  })
+
+  it("ends for-await iteration when the socket closes", async () => {
+    const {push, pull} = await pipe()
+    const seen: string[] = []
+    const loop = (async () => {
+      for await (const [msg] of pull) seen.push(msg.toString())
+    })()
+    await push.send("one")
+    await push.send("two")
+    while (seen.length < 2) await new Promise(r => setImmediate(r))
+    pull.close()
+    await within(loop, 2000, "iteration end")
+    expect(seen).to.deep.equal(["one", "two"])
+  })
+
+  it("lets timers fire while a flood of messages is received", async () => {
+    const {push, pull} = await pipe({sendHighWaterMark: 0, receiveHighWaterMark: 0})
+    const total = 200_000
+    await push.sendMany(Array(total).fill("x"))
+    let timerFired = false
+    setTimeout(() => (timerFired = true), 0)
+    let received = 0
+    let receivedWhenTimerFired = -1
+    for await (const _ of pull) {
+      received++
+      if (timerFired && receivedWhenTimerFired < 0) receivedWhenTimerFired = received
+      if (received === total) break
+    }
+    expect(receivedWhenTimerFired, "the timer fired before the flood ended").to.be.within(
+      1,
+      total - 1,
+    )
+  })
+
+  it("reports readable and writable", async () => {
+    const {push, pull} = await pipe()
+    expect(pull.readable).to.equal(false)
+    expect(push.writable).to.equal(true)
+    await push.send("x")
+    await within(
+      (async () => {
+        while (!pull.readable) await new Promise(r => setTimeout(r, 1))
+      })(),
+      2000,
+    )
+    await pull.receive()
+  })
+})
