@@ -73,6 +73,23 @@ interface ReceiveOperation extends Operation<unknown> {
   many?: number
 }
 
+interface WatchOperation extends Operation<number> {
+  interest: number
+}
+
+/** What `socket.events` is built from (set by the observer module, which imports this one). */
+let observerFactory: ((socket: Socket) => SocketObserver) | undefined
+
+/** @internal The part of an Observer a socket needs: to stop it before the socket closes. */
+export interface SocketObserver {
+  close(): void
+}
+
+/** @internal */
+export function setObserverFactory(factory: (socket: Socket) => SocketObserver): void {
+  observerFactory = factory
+}
+
 /** What draft sockets receive besides the bytes. */
 export interface DraftReceiveInfo {
   routingId?: number
@@ -109,6 +126,8 @@ export class Socket {
 
   #senders = new Fifo<SendOperation>()
   #receivers = new Fifo<ReceiveOperation>()
+  #watchers = new Fifo<WatchOperation>()
+  #observer: SocketObserver | undefined
   #ready = new Fifo<unknown>()
   #partial: Message[] | undefined = undefined
   #draftInfo: DraftReceiveInfo | undefined = undefined
@@ -171,6 +190,19 @@ export class Socket {
   /** Whether the socket is closed. */
   get closed(): boolean {
     return this.#closed
+  }
+
+  /**
+   * The socket's event observer (libzmq's socket monitor), created on first use. It
+   * stops before the socket closes.
+   */
+  get events(): SocketObserver {
+    if (this.#observer === undefined) {
+      if (observerFactory === undefined) throw new Error("The observer module is not loaded")
+      if (this.#closed) throw zmqError("EBADF")
+      this.#observer = observerFactory(this)
+    }
+    return this.#observer
   }
 
   /** Whether a message can be received now without waiting. */
@@ -239,6 +271,8 @@ export class Socket {
    */
   close(): void {
     if (this.#closed) return
+    // libzmq requires the monitor to stop before its socket closes.
+    this.#observer?.close()
     this.#closed = true
     this._native.close()
     this.#context._untrack(this)
@@ -246,6 +280,7 @@ export class Socket {
     const error = zmqError("EBADF")
     for (const op of this.#senders.drain()) this.#settle(op).reject(op.site.attach(copy(error)))
     for (const op of this.#receivers.drain()) this.#settle(op).reject(op.site.attach(copy(error)))
+    for (const op of this.#watchers.drain()) this.#settle(op).reject(op.site.attach(copy(error)))
     this.#ready = new Fifo()
     this.#partial = undefined
   }
@@ -583,6 +618,34 @@ export class Socket {
     }
   }
 
+  /**
+   * @internal Resolves with the events (1 readable, 2 writable) once one of the
+   * `interest` bits holds, without sending or receiving anything: for pollers.
+   */
+  _whenReady(interest: number, options?: OperationOptions): Promise<number> {
+    if (this.#closed) return Promise.reject(zmqError("EBADF"))
+    if (options?.signal?.aborted) return Promise.reject(options.signal.reason)
+    const now = (this.#ready.length > 0 ? READABLE : 0) | this._native.events()
+    if ((now & interest) !== 0) return Promise.resolve(now & interest)
+    return new Promise<number>((resolve, reject) => {
+      const op = {interest, resolve, reject, site: new CallSite(this._whenReady)} as WatchOperation
+      this.#watch(op, this.#watchers, options?.signal, -1)
+      this.#watchers.push(op)
+      this.#arm()
+    })
+  }
+
+  /** Resolves the watchers whose interest the events meet. */
+  #notifyWatchers(events: number): void {
+    if (this.#ready.length > 0) events |= READABLE
+    const waiting = this.#watchers.drain()
+    for (const op of waiting) {
+      const ready = events & op.interest
+      if (ready !== 0) this.#settle(op).resolve(ready)
+      else this.#watchers.push(op)
+    }
+  }
+
   // ---- waiting ----------------------------------------------------------------------
 
   /** Called by the addon (on the JS thread) when an awaited event is ready. */
@@ -590,6 +653,7 @@ export class Socket {
     this.#budget = TURN_BUDGET
     if (events & READABLE) this.#dispatchReceives()
     if (events & WRITABLE) this.#flushSends()
+    if (this.#watchers.length > 0) this.#notifyWatchers(events)
     this.#arm()
   }
 
@@ -601,8 +665,12 @@ export class Socket {
   #arm(): void {
     for (;;) {
       if (this.#closed || this.#yielding) return
+      let watching = 0
+      for (let i = 0; i < this.#watchers.length; i++) watching |= this.#watchers.at(i)!.interest
       const interest =
-        (this.#receivers.length > 0 ? READABLE : 0) | (this.#senders.length > 0 ? WRITABLE : 0)
+        (this.#receivers.length > 0 ? READABLE : 0) |
+        (this.#senders.length > 0 ? WRITABLE : 0) |
+        watching
       let events: number
       try {
         events = this._native.wait(interest)
@@ -617,11 +685,14 @@ export class Socket {
       const ready = events & interest
       if (ready === 0) return
       if (this.#budget <= 0) return this.#yieldTurn()
-      const before = this.#senders.length + this.#receivers.length
+      const before = this.#senders.length + this.#receivers.length + this.#watchers.length
       if (ready & READABLE) this.#dispatchReceives()
       if (ready & WRITABLE) this.#flushSends()
+      if (watching & ready) this.#notifyWatchers(events)
       // Ready but stuck: try again on the next turn rather than spin.
-      if (this.#senders.length + this.#receivers.length === before) return this.#yieldTurn()
+      if (this.#senders.length + this.#receivers.length + this.#watchers.length === before) {
+        return this.#yieldTurn()
+      }
     }
   }
 
@@ -685,6 +756,7 @@ export class Socket {
   #failAll(error: Error): void {
     for (const op of this.#senders.drain()) this.#settle(op).reject(op.site.attach(copy(error)))
     for (const op of this.#receivers.drain()) this.#settle(op).reject(op.site.attach(copy(error)))
+    for (const op of this.#watchers.drain()) this.#settle(op).reject(op.site.attach(copy(error)))
     busy.delete(this)
   }
 }
