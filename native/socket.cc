@@ -146,12 +146,28 @@ Socket::Socket(const Napi::CallbackInfo& info)
 Socket::~Socket() { CloseNative(); }
 
 void* Socket::Checked(Napi::Env env) const {
-  if (socket_ == nullptr) {
-    Napi::Error error = ErrnoError(env, EBADF);
-    error.Set("message", Napi::String::New(env, "Socket is closed"));
+  if (socket_ == nullptr || lent_) {
+    Napi::Error error = ErrnoError(env, lent_ ? EBUSY : EBADF);
+    error.Set("message", Napi::String::New(env, lent_ ? "Socket is in use by a proxy"
+                                                      : "Socket is closed"));
     throw error;
   }
   return socket_;
+}
+
+void* Socket::Lend(Napi::Env env) {
+  void* socket = Checked(env);
+  if (poll_ != nullptr) module_.uv->poll_stop(poll_);
+  SetReferenced(false);
+  interest_ = 0;
+  lent_ = true;
+  return socket;
+}
+
+void Socket::Return() {
+  if (!lent_) return;
+  lent_ = false;
+  if (poll_ != nullptr && socket_ != nullptr) module_.uv->poll_start(poll_, uv::kReadable, OnPoll);
 }
 
 void Socket::CloseNative() {
@@ -179,7 +195,14 @@ void Socket::OnClosed(uv::Handle* handle) {
   module->HandleClosed();
 }
 
-void Socket::Close(const Napi::CallbackInfo&) { CloseNative(); }
+void Socket::Close(const Napi::CallbackInfo& info) {
+  if (lent_) {
+    Napi::Error error = ErrnoError(info.Env(), EBUSY);
+    error.Set("message", Napi::String::New(info.Env(), "Socket is in use by a proxy"));
+    throw error;
+  }
+  CloseNative();
+}
 
 Napi::Value Socket::IsClosed(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), socket_ == nullptr);

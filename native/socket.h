@@ -23,6 +23,17 @@ class Socket : public Napi::ObjectWrap<Socket> {
   /** Closes the libzmq socket and the poll handle; safe to call repeatedly. */
   void CloseNative();
 
+  /**
+   * Lends the libzmq socket to another thread (a proxy): the JS thread stops
+   * watching it and every call on it fails until Return(). libzmq sockets are not
+   * thread-safe, so exactly one thread may use one at a time. Throws when closed
+   * or already lent.
+   */
+  void* Lend(Napi::Env env);
+  /** Takes the socket back after the borrowing thread has finished with it. */
+  void Return();
+  bool Lent() const { return lent_; }
+
   // Bits of the interest mask given to wait() and of ZMQ_EVENTS.
   static constexpr uint32_t kReadable = ZMQ_POLLIN;
   static constexpr uint32_t kWritable = ZMQ_POLLOUT;
@@ -78,6 +89,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
   void* poller_ = nullptr;
   uint32_t interest_ = 0;
   bool referenced_ = false;
+  bool lent_ = false;
 
   // Shared with JS for receive(): frame metadata and the extras array.
   Napi::Reference<Napi::Uint32Array> meta_ref_;
