@@ -273,8 +273,13 @@ export class Socket {
     if (this.#closed) return
     // libzmq requires the monitor to stop before its socket closes.
     this.#observer?.close()
+    // Refused (EBUSY) while a proxy uses the socket: then nothing changes here.
+    try {
+      this._native.close()
+    } catch (err) {
+      throw fromNative(err)
+    }
     this.#closed = true
-    this._native.close()
     this.#context._untrack(this)
     busy.delete(this)
     const error = zmqError("EBADF")
