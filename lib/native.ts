@@ -21,7 +21,7 @@ export interface NativeSocket {
   /**
    * Waits (one shot) until one of the `interest` bits is ready, then calls the
    * ready handler. Returns the current events: when they already match, it does
-   * not wait and the caller goes on.
+   * not wait and the caller goes on. `wait(0)` stops waiting and returns 0.
    */
   wait(interest: number): number
   /** Sends one message (a frame or an array of frames); false when libzmq would block. */

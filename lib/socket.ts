@@ -3,7 +3,7 @@
  * @module
  */
 import {Context, context as defaultContext} from "./context"
-import {CallSite, ZmqError, fromNative, zmqError} from "./errors"
+import {ZmqError, fromNative, withCallerStack, zmqError} from "./errors"
 import {Fifo} from "./fifo"
 import {checkMessage, type Message, type MessageLike} from "./message"
 import {binding, FrameFlag, type NativeSocket} from "./native"
@@ -56,7 +56,6 @@ export interface DraftSendOptions extends OperationOptions {
 interface Operation<T> {
   resolve(value: T): void
   reject(error: Error): void
-  site: CallSite
   signal?: AbortSignal
   onAbort?: () => void
   timer?: NodeJS.Timeout
@@ -283,9 +282,9 @@ export class Socket {
     this.#context._untrack(this)
     busy.delete(this)
     const error = zmqError("EBADF")
-    for (const op of this.#senders.drain()) this.#settle(op).reject(op.site.attach(copy(error)))
-    for (const op of this.#receivers.drain()) this.#settle(op).reject(op.site.attach(copy(error)))
-    for (const op of this.#watchers.drain()) this.#settle(op).reject(op.site.attach(copy(error)))
+    for (const op of this.#senders.drain()) this.#settle(op).reject(copy(error))
+    for (const op of this.#receivers.drain()) this.#settle(op).reject(copy(error))
+    for (const op of this.#watchers.drain()) this.#settle(op).reject(copy(error))
     this.#ready = new Fifo()
     this.#partial = undefined
   }
@@ -370,7 +369,7 @@ export class Socket {
       }
       if (this.#sendTimeout === 0) return Promise.reject(zmqError("EAGAIN"))
     }
-    return this.#enqueueSend({message, draft} as SendOperation, options?.signal, this._send)
+    return this.#enqueueSend({message, draft} as SendOperation, options?.signal)
   }
 
   /**
@@ -393,22 +392,18 @@ export class Socket {
       if (index === list.length) return resolved
     }
     const op = {many: {list, index}} as SendOperation
-    return this.#enqueueSend(op, options?.signal, this._sendMany)
+    return this.#enqueueSend(op, options?.signal)
   }
 
-  #enqueueSend(
-    op: SendOperation,
-    signal: AbortSignal | undefined,
-    caller: (...args: never[]) => unknown,
-  ) {
-    return new Promise<void>((resolve, reject) => {
+  #enqueueSend(op: SendOperation, signal: AbortSignal | undefined) {
+    const pending = new Promise<void>((resolve, reject) => {
       op.resolve = resolve
       op.reject = reject
-      op.site = new CallSite(caller)
       this.#watch(op, this.#senders, signal, this.#sendTimeout)
       this.#senders.push(op)
       this.#arm()
     })
+    return withCallerStack(pending)
   }
 
   #flushSends(): void {
@@ -434,7 +429,7 @@ export class Socket {
         }
       } catch (err) {
         senders.shift()
-        this.#settle(op).reject(op.site.attach(fromNative(err)))
+        this.#settle(op).reject(fromNative(err))
         continue
       }
       if (!done) return
@@ -466,7 +461,7 @@ export class Socket {
     for (let i = 0; i < sent; i++) this.#settle(senders.shift()!).resolve()
     if (failure !== undefined) {
       const op = senders.shift()!
-      this.#settle(op).reject(op.site.attach(fromNative(failure)))
+      this.#settle(op).reject(fromNative(failure))
       return true
     }
     return sent === count
@@ -494,7 +489,7 @@ export class Socket {
     if (this.#receiveTimeout === 0 && this.#receivers.length === 0 && this.#budget > 0) {
       return Promise.reject(zmqError("EAGAIN"))
     }
-    return this.#enqueueReceive({} as ReceiveOperation, options?.signal, this._receive)
+    return this.#enqueueReceive({} as ReceiveOperation, options?.signal)
   }
 
   /**
@@ -516,22 +511,18 @@ export class Socket {
     if (this.#closed) return Promise.reject(zmqError("EBADF"))
     if (options?.signal?.aborted) return Promise.reject(options.signal.reason)
     const op = {many: max} as ReceiveOperation
-    return this.#enqueueReceive(op, options?.signal, this._receiveMany) as Promise<unknown[]>
+    return this.#enqueueReceive(op, options?.signal) as Promise<unknown[]>
   }
 
-  #enqueueReceive(
-    op: ReceiveOperation,
-    signal: AbortSignal | undefined,
-    caller: (...args: never[]) => unknown,
-  ) {
-    return new Promise<unknown>((resolve, reject) => {
+  #enqueueReceive(op: ReceiveOperation, signal: AbortSignal | undefined) {
+    const pending = new Promise<unknown>((resolve, reject) => {
       op.resolve = resolve
       op.reject = reject
-      op.site = new CallSite(caller)
       this.#watch(op, this.#receivers, signal, this.#receiveTimeout)
       this.#receivers.push(op)
       this.#arm()
     })
+    return withCallerStack(pending)
   }
 
   #take(max: number): unknown[] {
@@ -609,7 +600,7 @@ export class Socket {
           if (this.#fill() === 0) return
         } catch (err) {
           const op = receivers.shift()!
-          this.#settle(op).reject(op.site.attach(fromNative(err)))
+          this.#settle(op).reject(fromNative(err))
           continue
         }
       }
@@ -632,12 +623,13 @@ export class Socket {
     if (options?.signal?.aborted) return Promise.reject(options.signal.reason)
     const now = (this.#ready.length > 0 ? READABLE : 0) | this._native.events()
     if ((now & interest) !== 0) return Promise.resolve(now & interest)
-    return new Promise<number>((resolve, reject) => {
-      const op = {interest, resolve, reject, site: new CallSite(this._whenReady)} as WatchOperation
+    const pending = new Promise<number>((resolve, reject) => {
+      const op = {interest, resolve, reject} as WatchOperation
       this.#watch(op, this.#watchers, options?.signal, -1)
       this.#watchers.push(op)
       this.#arm()
     })
+    return withCallerStack(pending)
   }
 
   /** Resolves the watchers whose interest the events meet. */
@@ -744,7 +736,7 @@ export class Socket {
         if (queue.remove(op)) {
           op.timer = undefined
           this.#settle(op)
-          op.reject(op.site.attach(zmqError("EAGAIN")))
+          op.reject(zmqError("EAGAIN"))
           this.#arm()
         }
       }, timeout)
@@ -759,9 +751,9 @@ export class Socket {
   }
 
   #failAll(error: Error): void {
-    for (const op of this.#senders.drain()) this.#settle(op).reject(op.site.attach(copy(error)))
-    for (const op of this.#receivers.drain()) this.#settle(op).reject(op.site.attach(copy(error)))
-    for (const op of this.#watchers.drain()) this.#settle(op).reject(op.site.attach(copy(error)))
+    for (const op of this.#senders.drain()) this.#settle(op).reject(copy(error))
+    for (const op of this.#receivers.drain()) this.#settle(op).reject(copy(error))
+    for (const op of this.#watchers.drain()) this.#settle(op).reject(copy(error))
     busy.delete(this)
   }
 }

@@ -28,14 +28,17 @@ enum OptionKind : int32_t { kInt = 0, kInt64 = 1, kUint64 = 2, kString = 3, kByt
 std::mutex wrapped_mutex;
 std::unordered_set<const void*> wrapped;
 
-void FinalizeReceived(napi_env, void* data, void* hint) {
+void FinalizeReceived(napi_env env, void* data, void* hint) {
   auto* msg = static_cast<zmq_msg_t*>(hint);
+  int64_t size = static_cast<int64_t>(zmq_msg_size(msg));
   {
     std::lock_guard<std::mutex> lock(wrapped_mutex);
     wrapped.erase(data);
   }
   zmq_msg_close(msg);
   delete msg;
+  int64_t ignored;
+  napi_adjust_external_memory(env, -size, &ignored);
 }
 
 napi_value FrameBuffer(napi_env env, zmq_msg_t* msg) {
@@ -54,6 +57,10 @@ napi_value FrameBuffer(napi_env env, zmq_msg_t* msg) {
       zmq_msg_move(held, msg);
       if (napi_create_external_buffer(env, size, data, FinalizeReceived, held, &result) ==
           napi_ok) {
+        // V8 does not see libzmq's memory: without this a flood of large messages
+        // grows the heap's real size long before a collection frees them.
+        int64_t ignored;
+        napi_adjust_external_memory(env, static_cast<int64_t>(size), &ignored);
         return result;
       }
       // External buffers are forbidden here (Electron's memory cage): copy.
@@ -148,8 +155,8 @@ Socket::~Socket() { CloseNative(); }
 void* Socket::Checked(Napi::Env env) const {
   if (socket_ == nullptr || lent_) {
     Napi::Error error = ErrnoError(env, lent_ ? EBUSY : EBADF);
-    error.Set("message", Napi::String::New(env, lent_ ? "Socket is in use by a proxy"
-                                                      : "Socket is closed"));
+    error.Set("message",
+              Napi::String::New(env, lent_ ? "Socket is in use by a proxy" : "Socket is closed"));
     throw error;
   }
   return socket_;
@@ -399,6 +406,12 @@ Napi::Value Socket::Wait(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   uint32_t interest = info[0].As<Napi::Number>().Uint32Value();
   Checked(env);
+  if (interest == 0) {
+    // Nothing to wait for: reading ZMQ_EVENTS would cost libzmq a poll() for nothing.
+    interest_ = 0;
+    SetReferenced(false);
+    return Napi::Number::New(env, 0);
+  }
   if (poll_ == nullptr) StartPolling(env);
   uint32_t events = ReadEvents(env);
   if ((events & interest) != 0) interest = 0;  // ready now: the caller goes on without waiting
@@ -604,10 +617,14 @@ Napi::Value Socket::Receive(const Napi::CallbackInfo& info) {
 #else
     entry[2] = 0;
 #endif
+    bool pool_full = false;
     if (size <= kPoolFrameMax && size <= pool_size - offset) {
       memcpy(pool_data + offset, zmq_msg_data(&msg), size);
       offset += size;
     } else {
+      // A small frame that no longer fits ends the batch: the caller starts a new
+      // pool, rather than every later frame paying for a buffer of its own.
+      pool_full = size <= kPoolFrameMax;
       napi_value buffer;
       try {
         buffer = FrameBuffer(env, &msg);
@@ -632,6 +649,7 @@ Napi::Value Socket::Receive(const Napi::CallbackInfo& info) {
     zmq_msg_close(&msg);
     frames++;
     if ((flags & kFrameMore) == 0) messages++;
+    if (pool_full) break;
   }
   return Napi::Number::New(env, frames);
 }

@@ -125,7 +125,8 @@ describe("sending and receiving", () => {
     const pull = track(new zmq.Pull({receiveTimeout: 10}))
     await bindAny(pull, "inproc")
     async function theCallerOfReceive() {
-      return pull.receive()
+      const [message] = await pull.receive()
+      return message
     }
     const error = await theCallerOfReceive().then(
       () => null,
