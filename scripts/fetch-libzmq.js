@@ -9,6 +9,7 @@
  *  3. the upstream tag archive (https);
  *  4. Debian's source package through apt, using private apt state so that the
  *     system's apt configuration is never changed.
+ * ZEROMQ_NAPI_OFFLINE skips the two network ways; ZEROMQ_NAPI_DEPS_DIR moves deps/.
  *
  * Usage: node scripts/fetch-libzmq.js [--print-dir]
  * Prints the unpacked source directory on success.
@@ -225,12 +226,16 @@ async function obtainArchive() {
       }
     }
 
-    try {
-      log(`fetching Debian source package ${pin.debianSourcePackage} through apt (private state)`)
-      const found = attempt("Debian source package", fetchFromDebian(work))
-      if (found) return keep(found)
-    } catch (err) {
-      tried.push(`Debian source package ${pin.debianSourcePackage}: ${err.message}`)
+    if (process.env.ZEROMQ_NAPI_OFFLINE) {
+      tried.push("Debian source package: skipped (ZEROMQ_NAPI_OFFLINE is set)")
+    } else {
+      try {
+        log(`fetching Debian source package ${pin.debianSourcePackage} through apt (private state)`)
+        const found = attempt("Debian source package", fetchFromDebian(work))
+        if (found) return keep(found)
+      } catch (err) {
+        tried.push(`Debian source package ${pin.debianSourcePackage}: ${err.message}`)
+      }
     }
   } finally {
     fs.rmSync(work, {recursive: true, force: true})
