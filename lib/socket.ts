@@ -70,7 +70,11 @@ interface SendOperation extends Operation<void> {
 interface ReceiveOperation extends Operation<unknown> {
   /** receiveMany(): the most messages to resolve with. */
   many?: number
+  /** Async iteration: resolves with an IteratorResult, and with `done` on close. */
+  iterate?: boolean
 }
+
+const done: IteratorReturnResult<undefined> = Object.freeze({value: undefined, done: true})
 
 interface WatchOperation extends Operation<number> {
   interest: number
@@ -283,7 +287,10 @@ export class Socket {
     busy.delete(this)
     const error = zmqError("EBADF")
     for (const op of this.#senders.drain()) this.#settle(op).reject(copy(error))
-    for (const op of this.#receivers.drain()) this.#settle(op).reject(copy(error))
+    for (const op of this.#receivers.drain()) {
+      if (op.iterate) this.#settle(op).resolve(done)
+      else this.#settle(op).reject(copy(error))
+    }
     for (const op of this.#watchers.drain()) this.#settle(op).reject(copy(error))
     this.#ready = new Fifo()
     this.#partial = undefined
@@ -493,6 +500,30 @@ export class Socket {
   }
 
   /**
+   * @internal The async iterator's next(): like receive(), but resolves with the
+   * IteratorResult itself (one promise per message, not three), and ends the iteration
+   * when the socket closes.
+   */
+  _next(): Promise<IteratorResult<unknown, undefined>> {
+    if (this.#receivers.length === 0 && this.#budget > 0 && !this.#closed) {
+      if (this.#ready.length === 0) {
+        try {
+          this.#fill()
+        } catch (err) {
+          return Promise.reject(fromNative(err))
+        }
+      }
+      if (this.#ready.length > 0) {
+        this.#spend(1)
+        return Promise.resolve({value: this.#ready.shift(), done: false})
+      }
+    }
+    if (this.#closed) return Promise.resolve(done)
+    const op = {iterate: true} as ReceiveOperation
+    return this.#enqueueReceive(op, undefined) as Promise<IteratorResult<unknown, undefined>>
+  }
+
+  /**
    * @internal Resolves with every message that is ready (at least one, at most `max`),
    * waiting like receive() when none is.
    */
@@ -609,7 +640,8 @@ export class Socket {
         this.#settle(op).resolve(this.#take(op.many))
       } else {
         this.#spend(1)
-        this.#settle(op).resolve(this.#ready.shift())
+        const message = this.#ready.shift()
+        this.#settle(op).resolve(op.iterate ? {value: message, done: false} : message)
       }
     }
   }
@@ -852,22 +884,8 @@ export function makeReadable(cls: {prototype: object}): void {
       value(this: Socket) {
         const socket = this as unknown as Internals
         return {
-          next: async (): Promise<IteratorResult<unknown, undefined>> => {
-            if (this.closed) return {value: undefined, done: true}
-            try {
-              return {value: await socket._receive(), done: false}
-            } catch (err) {
-              // Closing the socket ends the iteration instead of throwing.
-              if (err instanceof ZmqError && err.code === "EBADF" && this.closed) {
-                return {value: undefined, done: true}
-              }
-              throw err
-            }
-          },
-          return: async (): Promise<IteratorResult<unknown, undefined>> => ({
-            value: undefined,
-            done: true,
-          }),
+          next: () => socket._next(),
+          return: () => Promise.resolve(done),
           [Symbol.asyncIterator]() {
             return this
           },
@@ -884,4 +902,5 @@ interface Internals {
   _sendMany(messages: Iterable<unknown>, options?: OperationOptions): Promise<void>
   _receive(options?: OperationOptions): Promise<unknown>
   _receiveMany(max: number, options?: OperationOptions): Promise<unknown[]>
+  _next(): Promise<IteratorResult<unknown, undefined>>
 }
