@@ -59,29 +59,23 @@ describe("socket lifecycle", function () {
     expect(result.code).to.equal(0)
   })
 
-  it("exits within the default linger when messages cannot be delivered", async () => {
-    const result = await runChild(`
+  it("waits about the default linger at exit for undeliverable messages, and no longer", async () => {
+    const program = (options: string) => `
       import * as zmq from "zeromq-napi"
-      const push = new zmq.Push()
+      const push = new zmq.Push(${options})
       push.connect("tcp://127.0.0.1:9") // nobody listens: the message stays queued
       await push.send("undeliverable")
       console.log(zmq.defaultLinger)
-    `)
-    expect(result.code).to.equal(0)
-    const linger = Number(result.stdout.trim())
-    expect(linger).to.be.above(0)
-    // Startup included: the exit waited at most about the linger.
-    expect(result.ms).to.be.below(linger + 5000)
-  })
-
-  it("exits at once with linger 0 and queued messages", async () => {
-    const result = await runChild(`
-      import * as zmq from "zeromq-napi"
-      const push = new zmq.Push({linger: 0})
-      push.connect("tcp://127.0.0.1:9")
-      await push.send("undeliverable")
-    `)
-    expect(result.code).to.equal(0)
+    `
+    const lingering = await runChild(program("{}"))
+    const immediate = await runChild(program("{linger: 0}"))
+    expect(lingering.code).to.equal(0)
+    expect(immediate.code).to.equal(0)
+    const linger = Number(lingering.stdout.trim())
+    expect(linger).to.equal(1000)
+    // Same startup in both: the difference is the time spent trying to deliver.
+    const waited = lingering.ms - immediate.ms
+    expect(waited).to.be.within(linger * 0.8, linger + 1500)
   })
 
   it("delivers queued messages before the process exits", async () => {
