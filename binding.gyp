@@ -11,7 +11,13 @@
         "<!@(node -p \"['native','native/util'].flatMap(d=>require('fs').readdirSync(d).filter(f=>f.endsWith('.cc')).sort().map(f=>d+'/'+f)).join(' ')\")"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
-      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      # capability.curveLibrary: whether the system libzmq uses libsodium (pkg-config says so).
+      "defines": [
+        "NAPI_VERSION=8",
+        "NAPI_CPP_EXCEPTIONS",
+        "NODE_ADDON_API_DISABLE_DEPRECATED",
+        "ZMQ_NAPI_CURVE_LIBSODIUM=<!(node -p \"try{/sodium/.test(require('child_process').execSync('(pkg-config --print-requires-private libzmq; pkg-config --static --libs libzmq) 2>/dev/null || true'))?1:0}catch(e){0}\")"
+      ],
       "cflags": ["-fvisibility=hidden", "<!@(pkg-config --cflags libzmq)"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc": ["-std=c++17", "-fexceptions"],

@@ -70,8 +70,18 @@ export class Context {
    */
   close(): Promise<void> {
     if (this.#closing) return this.#closing
+    const sockets = [...this.#sockets].map(ref => ref.deref()).filter(s => s !== undefined)
+    // A socket a running proxy holds cannot close, and terminating would then wait
+    // for it forever: refuse before closing anything.
+    for (const socket of sockets) {
+      if (socket._lent()) {
+        return Promise.reject(
+          zmqError("EBUSY", "A running proxy uses a socket of this context: terminate it first"),
+        )
+      }
+    }
     this.#closed = true
-    for (const ref of this.#sockets) ref.deref()?.close()
+    for (const socket of sockets) socket.close()
     this.#sockets.clear()
     this.#closing = this._native.shared ? Promise.resolve() : this._native.terminate()
     return this.#closing

@@ -17,17 +17,66 @@ import {binding, type Capability} from "./native"
 /** The libzmq version, e.g. `"4.3.4"`. */
 export const version: string = binding.version
 
+/**
+ * Frames of at least this many bytes (64 KiB) are sent without copying: libzmq reads the
+ * caller's memory until the message left (see `sendTracked()`); smaller ones are copied.
+ * Received frames of this size are external buffers over libzmq's memory where the
+ * runtime allows that (and copies where it does not, as in Electron).
+ */
+export const zeroCopyMin: number = binding.Socket.zeroCopyMin
+
 /** What this build of libzmq supports. */
 export const capability: Readonly<Capability> = Object.freeze({...binding.capability})
 
 export type {Capability}
+export {
+  Authenticator,
+  zapEndpoint,
+  type AuthDecision,
+  type AuthenticatorOptions,
+  type AuthVerdict,
+  type CurveCredentials,
+  type CurvePolicy,
+  type PlainCredentials,
+  type PlainPolicy,
+  type PolicyOptions,
+  type ZapStatusCode,
+} from "./auth"
+export {
+  Certificate,
+  CertificateStore,
+  type CertificateFileError,
+  type CertificateInit,
+  type CertificateMetadata,
+  type CertificateStoreChange,
+  type CertificateStoreOptions,
+} from "./certificates"
 export {Context, context, type ContextOptions} from "./context"
 export {curveKeyPair, curvePublicKey, z85, type CurveKeyPair} from "./curve"
 export {ZmqError} from "./errors"
 export type {Message, MessageLike} from "./message"
 export {
+  Observer,
+  type AuthError,
+  type ErrnoError,
+  type Event,
+  type EventAddress,
+  type EventError,
+  type EventFor,
+  type EventInterval,
+  type EventOfType,
+  type EventSubscriber,
+  type EventType,
+  type ProtoError,
+  type ProtoErrorCode,
+} from "./observer"
+export {Poller, type PollEvent, type PollInterest, type PollOptions} from "./poller"
+export {
   defaultLinger,
   Socket,
+  type Frame,
+  type Metadata,
+  type TrackedSend,
   type DraftSendOptions,
   type OperationOptions,
   type Readable,
@@ -52,3 +101,4 @@ export {
   type SocketOptionProperties,
   type StreamConnectOptions,
 } from "./socket-types"
+export {Proxy, type ProxySocketStatistics, type ProxyStatistics} from "./proxy"

@@ -9,6 +9,8 @@ import * as path from "node:path"
 /** The native socket: moves bytes and watches ZMQ_FD; everything else lives in TypeScript. */
 export interface NativeSocket {
   readonly closed: boolean
+  /** Whether a proxy thread uses the socket now. */
+  readonly lent: boolean
   close(): void
   bind(address: string): void
   unbind(address: string): void
@@ -24,13 +26,18 @@ export interface NativeSocket {
    * not wait and the caller goes on. `wait(0)` stops waiting and returns 0.
    */
   wait(interest: number): number
-  /** Sends one message (a frame or an array of frames); false when libzmq would block. */
-  send(message: unknown): boolean
+  /**
+   * Sends one message (a frame or an array of frames); false when libzmq would block.
+   * A `track` id tags its zero-copy frames: their release is reported to the release handler.
+   */
+  send(message: unknown, track?: number): boolean
   /** Sends messages list[start..end); returns how many were accepted. */
   sendMany(list: readonly unknown[], start: number, end: number): number
   /** Draft sockets: sends one frame with a routing id and/or group. */
   sendDraft(frame: unknown, routingId: number | undefined, group: string | undefined): boolean
   setReceiveBuffers(meta: Uint32Array, extras: unknown[]): void
+  /** Message properties (zmq_msg_gets) to report once per received message; null: none. */
+  setMetadata(names: readonly string[] | null): void
   /**
    * Receives up to `maxMessages` whole messages without blocking. Frames up to
    * `poolFrameMax` bytes are copied into `pool` from `offset` on; the others,
@@ -56,6 +63,24 @@ export interface NativeContext {
   terminate(): Promise<void>
 }
 
+/** The native proxy: lends sockets to a thread running libzmq's steerable proxy. */
+export interface NativeProxy {
+  readonly running: boolean
+  /**
+   * Lends frontEnd, backEnd, capture and control to a new thread running
+   * zmq_proxy_steerable; `peer` (connected to control) stays with the caller, which
+   * sends the commands. Resolves when the thread has ended and the sockets are back;
+   * rejects with the proxy's libzmq error.
+   */
+  run(
+    frontEnd: NativeSocket,
+    backEnd: NativeSocket,
+    capture: NativeSocket | null,
+    control: NativeSocket,
+    peer: NativeSocket,
+  ): Promise<void>
+}
+
 export interface Capability {
   ipc: boolean
   pgm: boolean
@@ -64,6 +89,11 @@ export interface Capability {
   curve: boolean
   gssapi: boolean
   draft: boolean
+  /**
+   * The CURVE crypto libzmq was built with: `"libsodium"` (a static libsodium, when the
+   * build found one) or `"tweetnacl"` (libzmq's bundled copy).
+   */
+  curveLibrary: "libsodium" | "tweetnacl"
 }
 
 export interface NativeBinding {
@@ -76,7 +106,10 @@ export interface NativeBinding {
     readonly zeroCopyMin: number
     readonly poolFrameMax: number
   }
+  Proxy: new () => NativeProxy
   setReadyHandler(handler: (this: NativeSocket, events: number) => void): void
+  /** Called with the track ids whose zero-copy buffers libzmq released. */
+  setReleaseHandler(handler: (tracks: number[]) => void): void
   curveKeyPair(): {publicKey: string; secretKey: string}
   curvePublic(secretKey: string): string
   z85Encode(data: Buffer): string
@@ -84,7 +117,7 @@ export interface NativeBinding {
 }
 
 /** Frame flags in the receive metadata (mirrors native/socket.h). */
-export const FrameFlag = {More: 1, Extra: 2, Group: 4} as const
+export const FrameFlag = {More: 1, Extra: 2, Group: 4, Metadata: 8} as const
 
 function packageRoot(): string {
   // lib/ when run from source, dist/cjs/ when compiled.

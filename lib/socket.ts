@@ -5,6 +5,7 @@
 import {Context, context as defaultContext} from "./context"
 import {ZmqError, fromNative, withCallerStack, zmqError} from "./errors"
 import {Fifo} from "./fifo"
+import type {Observer} from "./observer"
 import {checkMessage, type Message, type MessageLike} from "./message"
 import {binding, FrameFlag, type NativeSocket} from "./native"
 import {
@@ -64,6 +65,8 @@ interface Operation<T> {
 interface SendOperation extends Operation<void> {
   message?: unknown
   draft?: DraftSendOptions
+  /** sendTracked(): told of the release of the zero-copy frames once accepted. */
+  tracker?: Tracker
   many?: {list: unknown[]; index: number}
 }
 
@@ -102,6 +105,101 @@ export interface DraftReceiveInfo {
 /** Sockets with pending operations: strongly held, so garbage collection cannot close them. */
 const busy = new Set<Socket>()
 
+/** Message properties (`zmq_msg_gets`), by name. */
+export type Metadata = Readonly<Record<string, string>>
+
+/** The properties collected for a message, when {@link Readable.collectMetadata} is on. */
+const messageDetails = new WeakMap<object, {metadata: Metadata; info?: DraftReceiveInfo}>()
+
+/** Properties every message has a value for when metadata is collected (when libzmq knows it). */
+const standardMetadata = ["Socket-Type", "Routing-Id", "Peer-Address", "User-Id"]
+
+/**
+ * A received frame with what libzmq knows about it: the connection's properties
+ * (`metadata`, when {@link Readable.collectMetadata} is on), and the routing id or group
+ * of draft sockets.
+ */
+export interface Frame {
+  /** The bytes. */
+  readonly data: Buffer
+  /** Whether more frames of the same message follow. */
+  readonly more: boolean
+  /**
+   * The message's properties: `Socket-Type` of the peer, `Routing-Id`, `Peer-Address`
+   * (tcp and ipc), `User-Id` (set by the ZAP authenticator) and any ZAP metadata named
+   * in `collectMetadata`. Empty unless `collectMetadata` was on when the message was
+   * taken from libzmq.
+   */
+  readonly metadata: Metadata
+  /** Server and Peer sockets: the sender's routing id. */
+  readonly routingId?: number
+  /** Dish sockets: the message's group. */
+  readonly group?: string
+}
+
+/** What {@link Writable.sendTracked} returns. */
+export interface TrackedSend {
+  /** Resolves like `send()`: when libzmq accepted the message. */
+  sent: Promise<void>
+  /**
+   * Resolves when libzmq no longer uses any of the message's buffers: from then on they
+   * may be changed or reused. Frames below the zero-copy size are copied, so for them this
+   * is when the message was accepted (or refused).
+   */
+  released: Promise<void>
+}
+
+interface Tracker {
+  remaining: number
+  resolve(): void
+}
+
+/** Zero-copy sends whose release someone waits for, by track id. */
+const trackers = new Map<number, Tracker>()
+let lastTrack = 0
+
+function nextTrack(): number {
+  lastTrack = lastTrack >= 0xfffffffe ? 1 : lastTrack + 1
+  return lastTrack
+}
+
+/**
+ * Registers a tracked attempt. Waiting for a release does not keep the process alive:
+ * a message that never leaves (no peer) would otherwise keep it running forever.
+ */
+function watchTrack(track: number, tracker: Tracker): void {
+  trackers.set(track, tracker)
+}
+
+function forgetTrack(track: number): void {
+  trackers.delete(track)
+}
+
+function released(tracks: number[]): void {
+  for (const track of tracks) {
+    const tracker = trackers.get(track)
+    // Unknown ids belong to attempts libzmq refused (EAGAIN): nothing waits for them.
+    if (tracker !== undefined && --tracker.remaining === 0) {
+      forgetTrack(track)
+      tracker.resolve()
+    }
+  }
+}
+
+/** How many frames of a message are sent without copying (see `zeroCopyMin`). */
+function zeroCopyFrames(message: unknown): number {
+  const frames = Array.isArray(message) ? message : [message]
+  let count = 0
+  for (const frame of frames) {
+    if (
+      typeof frame !== "string" &&
+      (frame as ArrayBufferLike).byteLength >= binding.Socket.zeroCopyMin
+    )
+      count++
+  }
+  return count
+}
+
 /** The options a socket constructor accepts: its own options, plus `context`. */
 export type SocketOptions<S> = Partial<Pick<S, WritableKeys<S>>> & {context?: Context}
 
@@ -134,6 +232,8 @@ export class Socket {
   #ready = new Fifo<unknown>()
   #partial: Message[] | undefined = undefined
   #draftInfo: DraftReceiveInfo | undefined = undefined
+  #metadata: Metadata | undefined = undefined
+  #collect: boolean | readonly string[] = false
 
   #pool: Buffer = Buffer.allocUnsafeSlow(0)
   #poolOffset = 0
@@ -150,6 +250,7 @@ export class Socket {
     binding.setReadyHandler(function (this: NativeSocket, events: number) {
       ;(this.owner as Socket).#onReady(events)
     })
+    binding.setReleaseHandler(released)
   }
 
   /**
@@ -199,13 +300,14 @@ export class Socket {
    * The socket's event observer (libzmq's socket monitor), created on first use. It
    * stops before the socket closes.
    */
-  get events(): SocketObserver {
+  get events(): Observer {
     if (this.#observer === undefined) {
       if (observerFactory === undefined) throw new Error("The observer module is not loaded")
       if (this.#closed) throw zmqError("EBADF")
       this.#observer = observerFactory(this)
     }
-    return this.#observer
+    // The factory is the observer module's: it makes Observers (a type-only import here).
+    return this.#observer as Observer
   }
 
   /** Whether a message can be received now without waiting. */
@@ -335,6 +437,16 @@ export class Socket {
     }
   }
 
+  /** @internal Whether a running proxy holds the socket. */
+  _lent(): boolean {
+    return !this.#closed && this._native.lent
+  }
+
+  /** @internal Waits again for what pending operations need (after a proxy lent the socket). */
+  _rearm(): void {
+    this.#arm()
+  }
+
   /** @internal Calls the addon, turning its errors into ZmqErrors. */
   _call<R>(call: (native: NativeSocket) => R, address?: string): R {
     if (this.#closed) throw zmqError("EBADF", undefined, address)
@@ -377,6 +489,84 @@ export class Socket {
       if (this.#sendTimeout === 0) return Promise.reject(zmqError("EAGAIN"))
     }
     return this.#enqueueSend({message, draft} as SendOperation, options?.signal)
+  }
+
+  /** @internal */
+  protected _sendTracked(message: unknown, options?: OperationOptions): TrackedSend {
+    checkMessage(message)
+    const count = zeroCopyFrames(message)
+    if (count === 0) {
+      const sent = this._send(message, options)
+      return {sent, released: sent.then(noop, noop)}
+    }
+    let resolveReleased!: () => void
+    const released = new Promise<void>(resolve => (resolveReleased = resolve))
+    const tracker: Tracker = {remaining: count, resolve: resolveReleased}
+    let sent: Promise<void>
+    if (this.#closed) {
+      sent = Promise.reject(zmqError("EBADF"))
+    } else if (options?.signal?.aborted) {
+      sent = Promise.reject(options.signal.reason)
+    } else if (this.#senders.length === 0 && this.#budget > 0) {
+      try {
+        if (this.#sendTrackedNow(message, tracker)) {
+          this.#spend(1)
+          return {sent: resolved, released}
+        }
+        sent =
+          this.#sendTimeout === 0
+            ? Promise.reject(zmqError("EAGAIN"))
+            : this.#enqueueSend({message, tracker} as SendOperation, options?.signal)
+      } catch (err) {
+        sent = Promise.reject(fromNative(err))
+      }
+    } else {
+      sent = this.#enqueueSend({message, tracker} as SendOperation, options?.signal)
+    }
+    // A message libzmq never accepted holds no buffer.
+    sent.catch(() => tracker.resolve())
+    return {sent, released}
+  }
+
+  /** One attempt at a tracked send; each attempt has its own track id. */
+  #sendTrackedNow(message: unknown, tracker: Tracker): boolean {
+    const track = nextTrack()
+    watchTrack(track, tracker)
+    let accepted = false
+    try {
+      accepted = this._native.send(message, track)
+    } finally {
+      // Releases of a refused attempt's frames arrive later: let them find nobody.
+      if (!accepted) forgetTrack(track)
+    }
+    return accepted
+  }
+
+  /** @internal */
+  protected _receiveFrames(options?: OperationOptions): Promise<Frame[]> {
+    return this._receive(options).then(toFrames)
+  }
+
+  /** @internal Which message properties received messages carry (see Readable). */
+  get _collectMetadata(): boolean | readonly string[] {
+    return this.#collect
+  }
+
+  set _collectMetadata(value: boolean | readonly string[]) {
+    if (typeof value === "boolean") {
+      this._call(native => native.setMetadata(value ? standardMetadata : null))
+    } else if (
+      Array.isArray(value) &&
+      value.every(name => typeof name === "string" && name !== "")
+    ) {
+      const names = [...new Set([...standardMetadata, ...value])]
+      this._call(native => native.setMetadata(names))
+    } else {
+      throw new TypeError(
+        'Option "collectMetadata" must be a boolean or an array of property names',
+      )
+    }
+    this.#collect = typeof value === "boolean" ? value : Object.freeze([...value])
   }
 
   /**
@@ -429,6 +619,9 @@ export class Socket {
         } else if (op.draft) {
           done = this._native.sendDraft(op.message, op.draft.routingId, op.draft.group)
           if (done) this.#spend(1)
+        } else if (op.tracker) {
+          done = this.#sendTrackedNow(op.message, op.tracker)
+          if (done) this.#spend(1)
         } else {
           // Settles what it sent itself; stop when libzmq would block.
           if (!this.#flushPlainSends()) return
@@ -452,7 +645,7 @@ export class Socket {
     const limit = Math.min(SEND_BATCH, this.#budget, senders.length)
     for (let i = 0; i < limit; i++) {
       const op = senders.at(i)!
-      if (op.many || op.draft) break
+      if (op.many || op.draft || op.tracker) break
       list.push(op.message)
     }
     const count = list.length
@@ -595,6 +788,7 @@ export class Socket {
         if (routingId !== 0) info.routingId = routingId
         if (flags & FrameFlag.Group) info.group = extras[extra++] as string
       }
+      if (flags & FrameFlag.Metadata) this.#metadata = extras[extra++] as Metadata
       if (parts === undefined) parts = [frame]
       else parts.push(frame)
       if ((flags & FrameFlag.More) === 0) {
@@ -612,9 +806,16 @@ export class Socket {
   /** Turns the frames of one message into what receive() resolves with. */
   #complete(parts: Message[]): unknown {
     const info = this.#draftInfo
-    if (info === undefined) return parts
-    this.#draftInfo = undefined
-    return this._draftMessage(parts, info)
+    let message: unknown = parts
+    if (info !== undefined) {
+      this.#draftInfo = undefined
+      message = this._draftMessage(parts, info)
+    }
+    if (this.#metadata !== undefined) {
+      messageDetails.set(message as object, {metadata: this.#metadata, info})
+      this.#metadata = undefined
+    }
+    return message
   }
 
   /** @internal Draft sockets override this to add routing ids and groups. */
@@ -790,6 +991,22 @@ export class Socket {
   }
 }
 
+function noop(): void {}
+
+const noMetadata: Metadata = Object.freeze({})
+
+/** Frames of a received message (Buffer[], or a draft socket's [Buffer, info]). */
+function toFrames(message: unknown): Frame[] {
+  const details = messageDetails.get(message as object)
+  const metadata = details?.metadata ?? noMetadata
+  const parts = message as unknown[]
+  if (parts.length === 2 && !Buffer.isBuffer(parts[1])) {
+    const info = parts[1] as DraftReceiveInfo
+    return [{data: parts[0] as Buffer, more: false, metadata, ...info}]
+  }
+  return (parts as Buffer[]).map((data, i) => ({data, more: i + 1 < parts.length, metadata}))
+}
+
 function copy(error: Error): Error {
   if (error instanceof ZmqError)
     return new ZmqError(error.message, error.code, error.errno, error.address)
@@ -818,6 +1035,19 @@ export interface Writable<M = MessageLike | MessageLike[], O extends object = Op
    * libzmq accepted the last one. The fastest way to send a burst.
    */
   sendMany(messages: Iterable<M>, options?: OperationOptions): Promise<void>
+  /**
+   * Sends like {@link send}, and also tells when libzmq has released the message's
+   * buffers. Frames of `zeroCopyMin` (64 KiB) or more are sent without copying, so
+   * they must not change until then:
+   * ```ts
+   * const {sent, released} = socket.sendTracked(bigBuffer)
+   * await released // now bigBuffer may be reused
+   * ```
+   * Over `inproc://` nothing is copied at all: the receiver gets the same memory, and
+   * the release comes when the received buffer has been garbage-collected. Like an
+   * unreferenced timer, waiting for `released` does not keep the process alive.
+   */
+  sendTracked(message: M, options?: OperationOptions): TrackedSend
 }
 
 /** Sockets that may receive: `receive()`, `receiveMany()` and `for await`. */
@@ -836,6 +1066,19 @@ export interface Readable<M extends object = Message[]> {
   receiveMany(max?: number, options?: OperationOptions): Promise<M[]>
   /** Receives messages until the socket is closed. */
   [Symbol.asyncIterator](): AsyncIterator<M, undefined>
+  /**
+   * Like {@link receive}, but resolves with {@link Frame}s: the bytes with `more`, the
+   * message's properties (`metadata`) and, on draft sockets, the routing id or group.
+   */
+  receiveFrames(options?: OperationOptions): Promise<Frame[]>
+  /**
+   * Whether to record each received message's properties (`zmq_msg_gets`) for
+   * {@link receiveFrames}: `true` for `Socket-Type`, `Routing-Id`, `Peer-Address` and
+   * `User-Id`, or an array naming more (ZAP metadata properties). Off by default, as it
+   * costs a little per message. Set it before messages arrive (in the constructor's
+   * options): messages already taken from libzmq have no properties.
+   */
+  collectMetadata: boolean | readonly string[]
 }
 
 /** @internal Adds send/sendMany to a socket class. */
@@ -861,11 +1104,38 @@ export function makeWritable(cls: {prototype: object}, draft = false): void {
       configurable: true,
     },
   })
+  if (!draft) {
+    Object.defineProperty(cls.prototype, "sendTracked", {
+      value(this: Socket, message: unknown, options?: OperationOptions) {
+        return (this as unknown as Internals)._sendTracked(message, options)
+      },
+      writable: true,
+      configurable: true,
+    })
+  }
 }
 
 /** @internal Adds receive/receiveMany/async iteration to a socket class. */
 export function makeReadable(cls: {prototype: object}): void {
+  // A constructor option too, like the libzmq options.
+  ;(cls as unknown as {_optionNames: Set<string>})._optionNames.add("collectMetadata")
   Object.defineProperties(cls.prototype, {
+    receiveFrames: {
+      value(this: Socket, options?: OperationOptions) {
+        return (this as unknown as Internals)._receiveFrames(options)
+      },
+      writable: true,
+      configurable: true,
+    },
+    collectMetadata: {
+      get(this: Socket) {
+        return (this as unknown as Internals)._collectMetadata
+      },
+      set(this: Socket, value: boolean | readonly string[]) {
+        ;(this as unknown as Internals)._collectMetadata = value
+      },
+      configurable: true,
+    },
     receive: {
       value(this: Socket, options?: OperationOptions) {
         return (this as unknown as Internals)._receive(options)
@@ -898,6 +1168,9 @@ export function makeReadable(cls: {prototype: object}): void {
 }
 
 interface Internals {
+  _sendTracked(message: unknown, options?: OperationOptions): TrackedSend
+  _receiveFrames(options?: OperationOptions): Promise<Frame[]>
+  _collectMetadata: boolean | readonly string[]
   _send(message: unknown, options?: DraftSendOptions): Promise<void>
   _sendMany(messages: Iterable<unknown>, options?: OperationOptions): Promise<void>
   _receive(options?: OperationOptions): Promise<unknown>

@@ -4,6 +4,7 @@
 #include "context.h"
 #include "library.h"
 #include "module.h"
+#include "proxy.h"
 #include "socket.h"
 
 namespace zmqnapi {
@@ -12,6 +13,10 @@ namespace {
 
 void SetReadyHandler(const Napi::CallbackInfo& info) {
   Module::Of(info.Env()).ready_handler = Napi::Persistent(info[0].As<Napi::Function>());
+}
+
+void SetReleaseHandler(const Napi::CallbackInfo& info) {
+  Module::Of(info.Env()).release_handler = Napi::Persistent(info[0].As<Napi::Function>());
 }
 
 }  // namespace
@@ -29,7 +34,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   module->socket_constructor = Napi::Persistent(socket);
   exports.Set("Socket", socket);
 
+  exports.Set("Proxy", Proxy::Init(env));
+
   exports.Set("setReadyHandler", Napi::Function::New<SetReadyHandler>(env, "setReadyHandler"));
+  exports.Set("setReleaseHandler",
+              Napi::Function::New<SetReleaseHandler>(env, "setReleaseHandler"));
   exports.Set("hasLibuv", Napi::Boolean::New(env, module->uv != nullptr));
   InitLibrary(env, exports);
   return exports;

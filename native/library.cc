@@ -27,6 +27,13 @@ Napi::Object Capability(Napi::Env env) {
 #else
   capability.Set("draft", Napi::Boolean::New(env, false));
 #endif
+  // libzmq does not say which crypto it was built with: the build records it (CMakeLists.txt
+  // checks the static libsodium it links; binding.gyp asks pkg-config about the system one).
+#if defined(ZMQ_NAPI_CURVE_LIBSODIUM) && ZMQ_NAPI_CURVE_LIBSODIUM
+  capability.Set("curveLibrary", Napi::String::New(env, "libsodium"));
+#else
+  capability.Set("curveLibrary", Napi::String::New(env, "tweetnacl"));
+#endif
   return capability;
 }
 

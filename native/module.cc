@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "context.h"
+#include "proxy.h"
 #include "socket.h"
 
 namespace zmqnapi {
@@ -42,10 +43,11 @@ void Module::Finalize(napi_env, void* data, void*) {
   if (!in_flight) delete module;
 }
 
-void Module::InitZeroCopy(zmq_msg_t* msg, napi_value value, void* data, size_t size) {
+void Module::InitZeroCopy(zmq_msg_t* msg, napi_value value, void* data, size_t size,
+                          uint32_t track) {
   napi_ref ref;
   NAPI_THROW_IF_FAILED_VOID(env, napi_create_reference(env, value, 1, &ref));
-  auto* hold = new Hold{this, ref};
+  auto* hold = new Hold{this, ref, track};
   {
     std::lock_guard<std::mutex> lock(release_mutex_);
     in_flight_++;
@@ -58,6 +60,7 @@ void Module::InitZeroCopy(zmq_msg_t* msg, napi_value value, void* data, size_t s
 }
 
 // Runs on a libzmq I/O thread (or on the JS thread when a send fails): no JS here.
+// Runs on a libzmq I/O thread (or on the JS thread when a send fails): no JS here.
 void Module::FreeHold(void*, void* hint) {
   auto* hold = static_cast<Hold*>(hint);
   Module* module = hold->module;
@@ -65,7 +68,7 @@ void Module::FreeHold(void*, void* hint) {
   {
     std::lock_guard<std::mutex> lock(module->release_mutex_);
     notify = module->released_.empty() && module->releaser_ != nullptr;
-    module->released_.push_back(hold->ref);
+    module->released_.push_back(*hold);
     module->in_flight_--;
     // Calls happen under the lock: the releaser is never used after cleanup ends.
     if (notify) napi_call_threadsafe_function(module->releaser_, nullptr, napi_tsfn_nonblocking);
@@ -77,24 +80,57 @@ void Module::FreeHold(void*, void* hint) {
 void Module::DrainReleases(napi_env env, napi_value, void* context, void*) {
   if (env == nullptr) return;
   auto* module = static_cast<Module*>(context);
-  std::vector<napi_ref> refs;
+  std::vector<Hold> holds;
   {
     std::lock_guard<std::mutex> lock(module->release_mutex_);
-    refs.swap(module->released_);
+    holds.swap(module->released_);
   }
-  for (napi_ref ref : refs) napi_delete_reference(env, ref);
+  std::vector<uint32_t> tracks;
+  for (const Hold& hold : holds) {
+    napi_delete_reference(env, hold.ref);
+    if (hold.track != 0) tracks.push_back(hold.track);
+  }
+  // During teardown nobody can be told any more (and JS cannot run).
+  if (tracks.empty() || module->closing_ || module->release_handler.IsEmpty()) return;
+  // A C callback: plain Node-API calls, as an exception must not escape from here.
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value array;
+  napi_value handler;
+  napi_value global;
+  bool ok = napi_create_array_with_length(env, tracks.size(), &array) == napi_ok &&
+            napi_get_reference_value(env, static_cast<napi_ref>(module->release_handler),
+                                     &handler) == napi_ok &&
+            napi_get_global(env, &global) == napi_ok;
+  for (uint32_t i = 0; ok && i < tracks.size(); i++) {
+    napi_value id;
+    ok = napi_create_uint32(env, tracks[i], &id) == napi_ok &&
+         napi_set_element(env, array, i, id) == napi_ok;
+  }
+  napi_value result;
+  if (ok &&
+      napi_call_function(env, global, handler, 1, &array, &result) == napi_pending_exception) {
+    napi_value error;
+    napi_get_and_clear_last_exception(env, &error);
+    napi_fatal_exception(env, error);
+  }
+  napi_close_handle_scope(env, scope);
 }
 
 void Module::Cleanup(napi_async_cleanup_hook_handle, void* arg) {
   auto* module = static_cast<Module*>(arg);
   module->closing_ = true;
+  // Running proxies use sockets on their own threads: end those threads (which
+  // gives the sockets back) before any socket is closed. Stopping untracks.
+  std::vector<Proxy*> proxies(module->proxies_.begin(), module->proxies_.end());
+  for (Proxy* proxy : proxies) proxy->Stop();
   // Closing a socket untracks it: iterate over a copy.
   std::vector<Socket*> sockets(module->sockets_.begin(), module->sockets_.end());
   for (Socket* socket : sockets) socket->CloseNative();
   // Every socket is closed: terminating waits at most for their linger.
   std::vector<Context*> contexts(module->contexts_.begin(), module->contexts_.end());
   for (Context* context : contexts) context->Release(true);
-  std::vector<napi_ref> released;
+  std::vector<Hold> released;
   {
     std::unique_lock<std::mutex> lock(module->release_mutex_);
     module->release_done_.wait_for(lock, kReleaseWait,
@@ -107,7 +143,7 @@ void Module::Cleanup(napi_async_cleanup_hook_handle, void* arg) {
     }
     released.swap(module->released_);
   }
-  for (napi_ref ref : released) napi_delete_reference(module->env, ref);
+  for (const Hold& hold : released) napi_delete_reference(module->env, hold.ref);
   if (module->open_handles_ == 0) module->FinishCleanup();
 }
 

@@ -15,6 +15,7 @@ namespace zmqnapi {
 
 class Socket;
 class Context;
+class Proxy;
 
 class Module {
  public:
@@ -39,6 +40,8 @@ class Module {
   void Untrack(Socket* socket) { sockets_.erase(socket); }
   void Track(Context* context) { contexts_.insert(context); }
   void Untrack(Context* context) { contexts_.erase(context); }
+  void Track(Proxy* proxy) { proxies_.insert(proxy); }
+  void Untrack(Proxy* proxy) { proxies_.erase(proxy); }
   bool Closing() const { return closing_; }
 
   /**
@@ -46,7 +49,10 @@ class Module {
    * value is kept alive until libzmq releases the message, and that release is
    * handed back to the JS thread.
    */
-  void InitZeroCopy(zmq_msg_t* msg, napi_value value, void* data, size_t size);
+  void InitZeroCopy(zmq_msg_t* msg, napi_value value, void* data, size_t size, uint32_t track);
+
+  // Called (on the JS thread) with an array of the track ids whose buffers libzmq released.
+  Napi::FunctionReference release_handler;
 
   /** Counts the poll handles of this environment's sockets (open or closing). */
   void HandleOpened() { open_handles_++; }
@@ -56,6 +62,7 @@ class Module {
   struct Hold {
     Module* module;
     napi_ref ref;
+    uint32_t track;  // 0: nobody tracks this buffer
   };
   static void FreeHold(void* data, void* hint);
   static void DrainReleases(napi_env env, napi_value, void* context, void*);
@@ -64,6 +71,7 @@ class Module {
 
   std::unordered_set<Socket*> sockets_;
   std::unordered_set<Context*> contexts_;
+  std::unordered_set<Proxy*> proxies_;
   bool closing_ = false;
   size_t open_handles_ = 0;
   napi_async_cleanup_hook_handle cleanup_handle_ = nullptr;
@@ -71,7 +79,7 @@ class Module {
   napi_threadsafe_function releaser_ = nullptr;
   std::mutex release_mutex_;
   std::condition_variable release_done_;
-  std::vector<napi_ref> released_;
+  std::vector<Hold> released_;
   size_t in_flight_ = 0;
 };
 

@@ -113,12 +113,14 @@ Napi::Function Socket::Init(Napi::Env env) {
                       InstanceMethod<&Socket::SendMany>("sendMany"),
                       InstanceMethod<&Socket::SendDraft>("sendDraft"),
                       InstanceMethod<&Socket::SetReceiveBuffers>("setReceiveBuffers"),
+                      InstanceMethod<&Socket::SetMetadata>("setMetadata"),
                       InstanceMethod<&Socket::Receive>("receive"),
                       InstanceMethod<&Socket::Monitor>("monitor"),
                       InstanceMethod<&Socket::Join>("join"),
                       InstanceMethod<&Socket::Leave>("leave"),
                       InstanceMethod<&Socket::ConnectPeer>("connectPeer"),
                       InstanceAccessor<&Socket::IsClosed>("closed"),
+                      InstanceAccessor<&Socket::IsLent>("lent"),
                   });
   ctor.Set("zeroCopyMin", Napi::Number::New(env, kZeroCopyMin));
   ctor.Set("poolFrameMax", Napi::Number::New(env, kPoolFrameMax));
@@ -213,6 +215,10 @@ void Socket::Close(const Napi::CallbackInfo& info) {
 
 Napi::Value Socket::IsClosed(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), socket_ == nullptr);
+}
+
+Napi::Value Socket::IsLent(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), lent_);
 }
 
 void Socket::Bind(const Napi::CallbackInfo& info) {
@@ -445,7 +451,7 @@ void Socket::OnPoll(uv::Handle* handle, int status, int) {
   }
 }
 
-void Socket::InitMessage(Napi::Env env, zmq_msg_t* msg, napi_value frame) {
+void Socket::InitMessage(Napi::Env env, zmq_msg_t* msg, napi_value frame, uint32_t track) {
   napi_valuetype type;
   NAPI_THROW_IF_FAILED_VOID(env, napi_typeof(env, frame, &type));
   void* data = nullptr;
@@ -478,16 +484,16 @@ void Socket::InitMessage(Napi::Env env, zmq_msg_t* msg, napi_value frame) {
                                "ArrayBuffer or string");
   }
   if (size >= kZeroCopyMin) {
-    module_.InitZeroCopy(msg, frame, data, size);
+    module_.InitZeroCopy(msg, frame, data, size, track);
     return;
   }
   if (zmq_msg_init_size(msg, size) != 0) ThrowErrno(env);
   if (size > 0) memcpy(zmq_msg_data(msg), data, size);
 }
 
-bool Socket::SendFrame(Napi::Env env, napi_value frame, int flags) {
+bool Socket::SendFrame(Napi::Env env, napi_value frame, int flags, uint32_t track) {
   zmq_msg_t msg;
-  InitMessage(env, &msg, frame);
+  InitMessage(env, &msg, frame, track);
   while (zmq_msg_send(&msg, socket_, flags | ZMQ_DONTWAIT) < 0) {
     int err = zmq_errno();
     if (err == EINTR) continue;
@@ -498,16 +504,16 @@ bool Socket::SendFrame(Napi::Env env, napi_value frame, int flags) {
   return true;
 }
 
-bool Socket::SendMessage(Napi::Env env, napi_value message) {
+bool Socket::SendMessage(Napi::Env env, napi_value message, uint32_t track) {
   bool is_array = false;
   napi_is_array(env, message, &is_array);
-  if (!is_array) return SendFrame(env, message, 0);
+  if (!is_array) return SendFrame(env, message, 0, track);
   uint32_t parts;
   NAPI_THROW_IF_FAILED(env, napi_get_array_length(env, message, &parts), false);
   for (uint32_t i = 0; i < parts; i++) {
     napi_value part;
     NAPI_THROW_IF_FAILED(env, napi_get_element(env, message, i, &part), false);
-    if (!SendFrame(env, part, i + 1 < parts ? ZMQ_SNDMORE : 0)) {
+    if (!SendFrame(env, part, i + 1 < parts ? ZMQ_SNDMORE : 0, track)) {
       // libzmq accepts every later part once it accepted the first one.
       if (i == 0) return false;
       ThrowErrno(env, EAGAIN);
@@ -519,7 +525,9 @@ bool Socket::SendMessage(Napi::Env env, napi_value message) {
 Napi::Value Socket::Send(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Checked(env);
-  return Napi::Boolean::New(env, SendMessage(env, info[0]));
+  // A track id tags the zero-copy frames, whose release is then reported to JS.
+  uint32_t track = info[1].IsNumber() ? info[1].As<Napi::Number>().Uint32Value() : 0;
+  return Napi::Boolean::New(env, SendMessage(env, info[0], track));
 }
 
 Napi::Value Socket::SendMany(const Napi::CallbackInfo& info) {
@@ -573,6 +581,15 @@ Napi::Value Socket::SendDraft(const Napi::CallbackInfo& info) {
 #endif
 }
 
+void Socket::SetMetadata(const Napi::CallbackInfo& info) {
+  metadata_names_.clear();
+  if (!info[0].IsArray()) return;
+  Napi::Array names = info[0].As<Napi::Array>();
+  for (uint32_t i = 0; i < names.Length(); i++) {
+    metadata_names_.push_back(names.Get(i).As<Napi::String>());
+  }
+}
+
 void Socket::SetReceiveBuffers(const Napi::CallbackInfo& info) {
   Napi::Uint32Array meta = info[0].As<Napi::Uint32Array>();
   meta_ref_ = Napi::Persistent(meta);
@@ -617,6 +634,26 @@ Napi::Value Socket::Receive(const Napi::CallbackInfo& info) {
 #else
     entry[2] = 0;
 #endif
+    // Read what belongs to the message before FrameBuffer may move it away.
+    napi_value group_value = nullptr;
+#ifdef ZMQ_BUILD_DRAFT_API
+    if (grouped) {
+      const char* group = zmq_msg_group(&msg);
+      if (group != nullptr && group[0] != '\0') group_value = Napi::String::New(env, group);
+    }
+#endif
+    napi_value metadata_value = nullptr;
+    // Properties belong to the connection: one object per message, from its first frame.
+    if (!in_message_ && !metadata_names_.empty()) {
+      Napi::Object metadata = Napi::Object::New(env);
+      for (const std::string& name : metadata_names_) {
+        const char* value = zmq_msg_gets(&msg, name.c_str());
+        if (value != nullptr) metadata.Set(name, Napi::String::New(env, value));
+      }
+      metadata_value = metadata;
+    }
+
+    // The extras array holds, in this order: the frame's buffer, its group, its metadata.
     bool pool_full = false;
     if (size <= kPoolFrameMax && size <= pool_size - offset) {
       memcpy(pool_data + offset, zmq_msg_data(&msg), size);
@@ -635,15 +672,15 @@ Napi::Value Socket::Receive(const Napi::CallbackInfo& info) {
       napi_set_element(env, extras, extra_count++, buffer);
       flags |= kFrameExtra;
     }
-#ifdef ZMQ_BUILD_DRAFT_API
-    if (grouped) {
-      const char* group = zmq_msg_group(&msg);
-      if (group != nullptr && group[0] != '\0') {
-        napi_set_element(env, extras, extra_count++, Napi::String::New(env, group));
-        flags |= kFrameGroup;
-      }
+    if (group_value != nullptr) {
+      napi_set_element(env, extras, extra_count++, group_value);
+      flags |= kFrameGroup;
     }
-#endif
+    if (metadata_value != nullptr) {
+      napi_set_element(env, extras, extra_count++, metadata_value);
+      flags |= kFrameMetadata;
+    }
+    in_message_ = (flags & kFrameMore) != 0;
     entry[0] = static_cast<uint32_t>(size);
     entry[1] = flags;
     zmq_msg_close(&msg);

@@ -6,6 +6,8 @@
 #include <zmq.h>
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "util/uv.h"
 
@@ -40,8 +42,9 @@ class Socket : public Napi::ObjectWrap<Socket> {
 
   // Receive metadata: three uint32 per frame (size, flags, routing id).
   static constexpr uint32_t kFrameMore = 1;
-  static constexpr uint32_t kFrameExtra = 2;  // the bytes are in the extras array
-  static constexpr uint32_t kFrameGroup = 4;  // a group string follows in the extras array
+  static constexpr uint32_t kFrameExtra = 2;     // the bytes are in the extras array
+  static constexpr uint32_t kFrameGroup = 4;     // a group string follows in the extras array
+  static constexpr uint32_t kFrameMetadata = 8;  // a metadata object follows (first frames)
 
  private:
   void Close(const Napi::CallbackInfo& info);
@@ -57,20 +60,22 @@ class Socket : public Napi::ObjectWrap<Socket> {
   Napi::Value SendMany(const Napi::CallbackInfo& info);
   Napi::Value SendDraft(const Napi::CallbackInfo& info);
   void SetReceiveBuffers(const Napi::CallbackInfo& info);
+  void SetMetadata(const Napi::CallbackInfo& info);
   Napi::Value Receive(const Napi::CallbackInfo& info);
   Napi::Value Monitor(const Napi::CallbackInfo& info);
   void Join(const Napi::CallbackInfo& info);
   void Leave(const Napi::CallbackInfo& info);
   Napi::Value ConnectPeer(const Napi::CallbackInfo& info);
   Napi::Value IsClosed(const Napi::CallbackInfo& info);
+  Napi::Value IsLent(const Napi::CallbackInfo& info);
 
   void* Checked(Napi::Env env) const;
   uint32_t ReadEvents(Napi::Env env);
   /** Sends one frame; false on EAGAIN. */
-  bool SendFrame(Napi::Env env, napi_value frame, int flags);
+  bool SendFrame(Napi::Env env, napi_value frame, int flags, uint32_t track = 0);
   /** Sends a single frame or an array of frames as one message; false on EAGAIN. */
-  bool SendMessage(Napi::Env env, napi_value message);
-  void InitMessage(Napi::Env env, zmq_msg_t* msg, napi_value frame);
+  bool SendMessage(Napi::Env env, napi_value message, uint32_t track = 0);
+  void InitMessage(Napi::Env env, zmq_msg_t* msg, napi_value frame, uint32_t track = 0);
   void StartPolling(Napi::Env env);
   void SetReferenced(bool referenced);
   static void OnPoll(uv::Handle* handle, int status, int events);
@@ -96,6 +101,9 @@ class Socket : public Napi::ObjectWrap<Socket> {
   Napi::ObjectReference extras_ref_;
   uint32_t* meta_ = nullptr;
   size_t meta_frames_ = 0;
+  // Message properties (zmq_msg_gets) to report for each message; none when empty.
+  std::vector<std::string> metadata_names_;
+  bool in_message_ = false;  // the last frame received had "more"
 };
 
 }  // namespace zmqnapi

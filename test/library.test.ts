@@ -1,4 +1,5 @@
 import {expect} from "chai"
+import * as fs from "node:fs"
 import {capability, curveKeyPair, curvePublicKey, version, z85} from "../lib"
 
 describe("the library", () => {
@@ -13,6 +14,17 @@ describe("the library", () => {
     expect(capability.curve).to.equal(true)
     expect(capability.draft).to.equal(true)
     expect(capability.ipc).to.equal(process.platform !== "win32" || capability.ipc)
+  })
+
+  it("names the CURVE crypto library the build linked, linking libsodium only statically", () => {
+    expect(capability.curveLibrary).to.be.oneOf(["libsodium", "tweetnacl"])
+    if (process.platform !== "linux") return
+    // The default build (ZMQ_NAPI_LIBSODIUM=auto) takes Debian's libsodium-dev when present.
+    if (fs.existsSync("/usr/lib/x86_64-linux-gnu/libsodium.a") && process.arch === "x64") {
+      expect(capability.curveLibrary).to.equal("libsodium")
+    }
+    // Static: the loaded addon pulled in no shared libsodium.
+    expect(fs.readFileSync("/proc/self/maps", "utf8")).to.not.match(/libsodium\.so/)
   })
 
   it("creates distinct CURVE key pairs as 40-character Z85 strings", () => {

@@ -1,0 +1,615 @@
+/**
+ * Socket events (libzmq's socket monitor) as typed objects: `socket.events`.
+ * @module
+ */
+import {randomUUID} from "node:crypto"
+import {constants as osConstants, endianness} from "node:os"
+import {getSystemErrorMap} from "node:util"
+import {ZmqError, zmqError} from "./errors"
+import {Fifo} from "./fifo"
+import * as zmq from "./generated/zmq-constants"
+import {setObserverFactory, Socket, type OperationOptions} from "./socket"
+import {Pair} from "./socket-types"
+
+/**
+ * An error of an `*:error` event: the errno libzmq reported, as `code` (`"EADDRINUSE"`,
+ * `"ECONNREFUSED"`, …) and `errno`.
+ */
+export type ErrnoError = ZmqError
+
+/**
+ * The error of a `handshake:error:auth` event: the ZAP handler refused the peer. `status`
+ * is the ZAP status code (300 temporary failure, 400 authentication failure, 500
+ * internal error); `code` is `"EACCES"`.
+ */
+export interface AuthError extends ZmqError {
+  readonly status: 300 | 400 | 500
+}
+
+/** The codes of {@link ProtoError}: libzmq's `ZMQ_PROTOCOL_ERROR_*` names with `ERR_` in front. */
+export type ProtoErrorCode =
+  | "ERR_ZMTP_UNSPECIFIED"
+  | "ERR_ZMTP_UNEXPECTED_COMMAND"
+  | "ERR_ZMTP_INVALID_SEQUENCE"
+  | "ERR_ZMTP_KEY_EXCHANGE"
+  | "ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED"
+  | "ERR_ZMTP_MALFORMED_COMMAND_MESSAGE"
+  | "ERR_ZMTP_MALFORMED_COMMAND_HELLO"
+  | "ERR_ZMTP_MALFORMED_COMMAND_INITIATE"
+  | "ERR_ZMTP_MALFORMED_COMMAND_ERROR"
+  | "ERR_ZMTP_MALFORMED_COMMAND_READY"
+  | "ERR_ZMTP_MALFORMED_COMMAND_WELCOME"
+  | "ERR_ZMTP_INVALID_METADATA"
+  | "ERR_ZMTP_CRYPTOGRAPHIC"
+  | "ERR_ZMTP_MECHANISM_MISMATCH"
+  | "ERR_ZAP_UNSPECIFIED"
+  | "ERR_ZAP_MALFORMED_REPLY"
+  | "ERR_ZAP_BAD_REQUEST_ID"
+  | "ERR_ZAP_BAD_VERSION"
+  | "ERR_ZAP_INVALID_STATUS_CODE"
+  | "ERR_ZAP_INVALID_METADATA"
+  | "ERR_WS_UNSPECIFIED"
+  | "ERR_UNKNOWN"
+
+/**
+ * The error of a `handshake:error:protocol` event: the peers (or the ZAP handler) broke
+ * the ZMTP protocol. `errno` is libzmq's protocol error number (`ZMQ_PROTOCOL_ERROR_*`).
+ */
+export interface ProtoError extends ZmqError {
+  readonly code: ProtoErrorCode
+}
+
+/** The endpoint an event is about. */
+export interface EventAddress {
+  address: string
+}
+
+/** The reconnect interval of a `connect:retry` event, in milliseconds. */
+export interface EventInterval {
+  interval: number
+}
+
+/** The error of an error event. */
+export interface EventError<E = ErrnoError> {
+  error: E
+}
+
+type Expand<T> = T extends infer O ? {[K in keyof O]: O[K]} : never
+
+/** An event object: `{type: T}` and the details `D`. */
+export type EventFor<T extends string, D = unknown> = Expand<{type: T} & D>
+
+/**
+ * Every event an {@link Observer} reports, told apart by `type`:
+ *
+ * | type                       | libzmq event                          | details                        |
+ * | -------------------------- | ------------------------------------- | ------------------------------ |
+ * | `accept`                   | `ZMQ_EVENT_ACCEPTED`                  | `address`                      |
+ * | `accept:error`             | `ZMQ_EVENT_ACCEPT_FAILED`             | `address`, `error`             |
+ * | `bind`                     | `ZMQ_EVENT_LISTENING`                 | `address`                      |
+ * | `bind:error`               | `ZMQ_EVENT_BIND_FAILED`               | `address`, `error`             |
+ * | `connect`                  | `ZMQ_EVENT_CONNECTED`                 | `address`                      |
+ * | `connect:delay`            | `ZMQ_EVENT_CONNECT_DELAYED`           | `address`                      |
+ * | `connect:retry`            | `ZMQ_EVENT_CONNECT_RETRIED`           | `address`, `interval` (ms)     |
+ * | `close`                    | `ZMQ_EVENT_CLOSED`                    | `address`                      |
+ * | `close:error`              | `ZMQ_EVENT_CLOSE_FAILED`              | `address`, `error`             |
+ * | `disconnect`               | `ZMQ_EVENT_DISCONNECTED`              | `address`                      |
+ * | `end`                      | `ZMQ_EVENT_MONITOR_STOPPED`           | (always the last event)        |
+ * | `handshake`                | `ZMQ_EVENT_HANDSHAKE_SUCCEEDED`       | `address`                      |
+ * | `handshake:error:protocol` | `ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL` | `address`, `error` (code)      |
+ * | `handshake:error:auth`     | `ZMQ_EVENT_HANDSHAKE_FAILED_AUTH`     | `address`, `error` (status)    |
+ * | `handshake:error:other`    | `ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL`| `address`, `error`             |
+ * | `unknown`                  | anything else                         |                                |
+ *
+ * There is deliberately no `error` type: Node's emitters treat that name specially.
+ */
+export type Event =
+  | EventFor<"accept", EventAddress>
+  | EventFor<"accept:error", EventAddress & EventError>
+  | EventFor<"bind", EventAddress>
+  | EventFor<"bind:error", EventAddress & EventError>
+  | EventFor<"connect", EventAddress>
+  | EventFor<"connect:delay", EventAddress>
+  | EventFor<"connect:retry", EventAddress & EventInterval>
+  | EventFor<"close", EventAddress>
+  | EventFor<"close:error", EventAddress & EventError>
+  | EventFor<"disconnect", EventAddress>
+  | EventFor<"end">
+  | EventFor<"handshake", EventAddress>
+  | EventFor<"handshake:error:protocol", EventAddress & EventError<ProtoError>>
+  | EventFor<"handshake:error:auth", EventAddress & EventError<AuthError>>
+  | EventFor<"handshake:error:other", EventAddress & EventError>
+  | EventFor<"unknown">
+
+/** The `type` of every {@link Event}. */
+export type EventType = Event["type"]
+
+/** The event object of one type, e.g. `EventOfType<"connect:retry">`. */
+export type EventOfType<E extends EventType = EventType> = Expand<
+  Extract<Event, Event & EventFor<E>>
+>
+
+/** Adding and removing event listeners (the {@link Observer}'s emitter mode). */
+export interface EventSubscriber {
+  /** Calls `listener` with every event of `type` from now on. */
+  on<E extends EventType>(type: E, listener: (event: EventOfType<E>) => void): EventSubscriber
+  /** Removes a listener added with {@link on} (the most recently added, if added twice). */
+  off<E extends EventType>(type: E, listener: (event: EventOfType<E>) => void): EventSubscriber
+}
+
+const eventNames = new Map<number, EventType>([
+  [zmq.ZMQ_EVENT_CONNECTED, "connect"],
+  [zmq.ZMQ_EVENT_CONNECT_DELAYED, "connect:delay"],
+  [zmq.ZMQ_EVENT_CONNECT_RETRIED, "connect:retry"],
+  [zmq.ZMQ_EVENT_LISTENING, "bind"],
+  [zmq.ZMQ_EVENT_BIND_FAILED, "bind:error"],
+  [zmq.ZMQ_EVENT_ACCEPTED, "accept"],
+  [zmq.ZMQ_EVENT_ACCEPT_FAILED, "accept:error"],
+  [zmq.ZMQ_EVENT_CLOSED, "close"],
+  [zmq.ZMQ_EVENT_CLOSE_FAILED, "close:error"],
+  [zmq.ZMQ_EVENT_DISCONNECTED, "disconnect"],
+  [zmq.ZMQ_EVENT_MONITOR_STOPPED, "end"],
+  [zmq.ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, "handshake:error:other"],
+  [zmq.ZMQ_EVENT_HANDSHAKE_SUCCEEDED, "handshake"],
+  [zmq.ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, "handshake:error:protocol"],
+  [zmq.ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, "handshake:error:auth"],
+])
+const eventTypes: ReadonlySet<string> = new Set<string>([...eventNames.values(), "unknown"])
+
+// Events whose value is an errno.
+const errnoEvents: ReadonlySet<EventType> = new Set<EventType>([
+  "accept:error",
+  "bind:error",
+  "close:error",
+  "handshake:error:other",
+])
+
+// From the generated constants, so every protocol error of this libzmq is named.
+const protocolCodes = new Map<number, ProtoErrorCode>(
+  Object.entries(zmq)
+    .filter(([name]) => name.startsWith("ZMQ_PROTOCOL_ERROR_"))
+    .map(([name, value]) => [value, `ERR_${name.slice(19)}` as ProtoErrorCode]),
+)
+
+const authFailures: Record<number, string> = {
+  300: "Authentication failed temporarily",
+  400: "Authentication failed",
+  500: "Authentication failed on an internal error",
+}
+
+let errnoCodes: Map<number, string> | undefined
+
+/** Errno names by number: the system's, and libzmq's own (ETERM, EFSM, …). */
+function errnoCode(errno: number): string | undefined {
+  if (errnoCodes === undefined) {
+    errnoCodes = new Map()
+    for (const code of ["EFSM", "ENOCOMPATPROTO", "ETERM", "EMTHREAD"]) {
+      errnoCodes.set(zmqError(code).errno, code)
+    }
+    for (const [code, value] of Object.entries(osConstants.errno)) {
+      // Aliases (EWOULDBLOCK for EAGAIN) come later: keep the first, common name.
+      if (!errnoCodes.has(value)) errnoCodes.set(value, code)
+    }
+  }
+  return errnoCodes.get(errno)
+}
+let systemErrors: Map<number, [string, string]> | undefined
+
+function errnoError(errno: number): ZmqError {
+  // Node's table (with descriptions) is keyed by libuv's codes: the negated errno on POSIX.
+  const known = (systemErrors ??= getSystemErrorMap()).get(-errno)
+  if (known !== undefined) {
+    const [code, description] = known
+    return new ZmqError(description.charAt(0).toUpperCase() + description.slice(1), code, errno)
+  }
+  const code = errnoCode(errno)
+  if (code === undefined) return new ZmqError(`Unknown error ${errno}`, "UNKNOWN", errno)
+  return new ZmqError(zmqError(code).message, code, errno)
+}
+
+function protocolError(value: number): ProtoError {
+  const code = protocolCodes.get(value) ?? "ERR_UNKNOWN"
+  const [, layer, ...words] = code.split("_")
+  const detail = words.join(" ").toLowerCase()
+  const message = code === "ERR_UNKNOWN" ? "Unknown protocol error" : `${layer} protocol error`
+  return new ZmqError(`${message}${detail ? ` (${detail})` : ""}`, code, value) as ProtoError
+}
+
+function authError(status: number): AuthError {
+  const message = `${authFailures[status] ?? "Authentication failed"} (ZAP status ${status})`
+  const error = zmqError("EACCES", message) as ZmqError & {status: number}
+  error.status = status
+  return error as AuthError
+}
+
+const littleEndian = endianness() === "LE"
+
+/** Decodes one monitor message: a 6-byte frame (uint16 event, uint32 value, host order), then the endpoint. */
+function decode(frames: Buffer[]): Event {
+  const [head, endpoint] = frames
+  if (frames.length !== 2 || head.length !== 6) return {type: "unknown"}
+  const id = littleEndian ? head.readUInt16LE(0) : head.readUInt16BE(0)
+  const value = littleEndian ? head.readUInt32LE(2) : head.readUInt32BE(2)
+  const type = eventNames.get(id) ?? "unknown"
+  if (type === "unknown" || type === "end") return {type}
+  const event = {type, address: endpoint.toString()} as Record<string, unknown>
+  if (type === "connect:retry") event.interval = value
+  else if (errnoEvents.has(type)) event.error = errnoError(value)
+  else if (type === "handshake:error:protocol") event.error = protocolError(value)
+  else if (type === "handshake:error:auth") event.error = authError(value)
+  return event as Event
+}
+
+interface Waiter {
+  resolve(event: Event): void
+  reject(error: unknown): void
+  signal?: AbortSignal
+  onAbort?: () => void
+}
+
+type Listener = (event: Event) => void
+
+// Monitor messages taken from the internal socket per native call.
+const BATCH = 512
+
+/** Set while the socket's factory constructs its observer: `new Observer()` otherwise returns it. */
+let constructing = false
+
+// libzmq sends monitor events blocking: once the reading socket is closed while the
+// monitor runs, the thread reporting the next event (an I/O thread, the reaper) waits
+// for ever and every socket of the context stalls. So the reader is closed only after
+// the monitor stopped, even when the socket is garbage collected or the thread ends.
+
+interface Monitored {
+  /** The socket's entry in `monitoring`. */
+  readonly ref: WeakRef<Socket>
+  /** The observer's internal socket, which reads the monitor. */
+  readonly pair: Pair
+}
+
+/** The open observers' sockets of this thread (their monitors run). */
+const monitoring = new Set<WeakRef<Socket>>()
+
+/** An observed socket was collected: its reader stays open until libzmq reports `end`. */
+const collected = new FinalizationRegistry<Monitored>(({ref, pair}) => {
+  monitoring.delete(ref)
+  void retire(pair)
+})
+
+async function retire(pair: Pair): Promise<void> {
+  try {
+    for (;;) {
+      const messages = await pair.receiveMany(BATCH)
+      if (messages.some(message => decode(message).type === "end")) break
+    }
+  } catch {
+    // Closed meanwhile (its context closed, or terminated): nothing blocks any more.
+  }
+  if (!pair.closed) pair.close()
+}
+
+// The end of a thread closes its sockets in no particular order: stop the monitors first.
+process.on("exit", () => {
+  for (const ref of monitoring) {
+    try {
+      ref.deref()?._call(native => native.monitor(null, 0))
+    } catch {
+      // Closed already: its monitor stopped with it.
+    }
+  }
+})
+
+/**
+ * The events of one socket (libzmq's socket monitor): `socket.events`, created on first
+ * use. Read them in one of two ways, not both:
+ *
+ * - **receive mode**: `await events.receive()` or `for await (const event of events)`;
+ * - **emitter mode**: `events.on("connect", event => …)` (from the first `on()` on).
+ *
+ * ```ts
+ * socket.events.on("connect:retry", ({address, interval}) => log(address, interval))
+ * for await (const event of socket.events) if (event.type === "disconnect") warn(event.address)
+ * ```
+ *
+ * Events wait in a queue until read; libzmq never blocks on an observer nobody reads.
+ * Closing the socket (or the observer) stops monitoring: the events reported until then,
+ * and a final `end` event, are still delivered; then `receive()` rejects with code
+ * `EBADF` and iteration ends. While a `receive()` is pending or listeners are attached,
+ * the observer keeps its socket from being garbage collected and the process running,
+ * like a pending receive: close the socket (or remove the listeners) to let it end.
+ */
+export class Observer implements EventSubscriber {
+  // Definite: the constructor returns early only with another object (the socket's observer).
+  readonly #socket!: Socket
+  readonly #pair!: Pair
+  readonly #ref!: WeakRef<Socket>
+  /** close() was called, or monitoring ended. */
+  #closed = false
+  /** The internal socket is closed: no further events. */
+  #finished = false
+  readonly #events = new Fifo<Event>()
+  readonly #waiting = new Fifo<Waiter>()
+  /** Emitter mode once set. */
+  #listeners: Map<string, Listener[]> | undefined
+  #listenerCount = 0
+  /** Aborts the pending receive of the internal socket. */
+  #pump: AbortController | undefined
+
+  /**
+   * Returns the socket's observer, {@link Socket.events}: a socket has one monitor, so
+   * `new Observer(socket)` gives the same object as `socket.events`.
+   */
+  constructor(socket: Socket) {
+    if (!(socket instanceof Socket))
+      throw new TypeError("Observer(socket): socket must be a Socket")
+    if (!constructing) return socket.events as Observer
+    this.#socket = socket
+    const address = `inproc://zeromq-napi.monitor.${randomUUID()}`
+    socket._call(native => native.monitor(address, zmq.ZMQ_EVENT_ALL))
+    let pair: Pair | undefined
+    try {
+      // Receive high-water mark 0: libzmq sends monitor events blocking, so a full
+      // queue would stall the thread that reports them (an I/O thread, or this one).
+      pair = new Pair({context: socket.context, linger: 0, receiveHighWaterMark: 0})
+      pair.connect(address)
+    } catch (err) {
+      pair?.close()
+      socket._call(native => native.monitor(null, 0))
+      throw err
+    }
+    this.#pair = pair
+    this.#ref = new WeakRef(socket)
+    monitoring.add(this.#ref)
+    collected.register(socket, {ref: this.#ref, pair}, this.#ref)
+  }
+
+  /** Whether the observer was closed (by {@link close}, or because its socket closed). */
+  get closed(): boolean {
+    return this.#closed
+  }
+
+  /**
+   * Stops monitoring. Events already reported and a final `end` event are still
+   * delivered. Called by `socket.close()`; safe to call repeatedly.
+   */
+  close(): void {
+    if (this.#closed) return
+    try {
+      this.#socket._call(native => native.monitor(null, 0))
+    } catch (err) {
+      // A closed socket has no monitor any more; other failures (a socket in use by a
+      // proxy) leave everything as it was.
+      if (!(err instanceof ZmqError && err.code === "EBADF")) throw err
+    }
+    this.#closed = true
+    this.#forget()
+    this.#pump?.abort()
+    this.#pump = undefined
+    void this.#drain()
+  }
+
+  /**
+   * Resolves with the next event, waiting for one when none is queued. Rejects with
+   * code `EBADF` once the observer is closed and its last event (`end`) was read.
+   * @throws ZmqError with code `EBUSY` (synchronously) in emitter mode.
+   */
+  receive(options?: OperationOptions): Promise<Event> {
+    if (this.#listeners !== undefined) {
+      throw zmqError(
+        "EBUSY",
+        "The observer is in event emitter mode (on() was called): receive() is not available",
+      )
+    }
+    if (this.#events.length > 0) return Promise.resolve(this.#events.shift()!)
+    if (this.#finished) return Promise.reject(zmqError("EBADF", "Observer is closed"))
+    const signal = options?.signal
+    if (signal?.aborted) return Promise.reject(signal.reason)
+    return new Promise<Event>((resolve, reject) => {
+      const waiter: Waiter = {resolve, reject}
+      if (signal !== undefined) {
+        waiter.signal = signal
+        waiter.onAbort = () => {
+          if (!this.#waiting.remove(waiter)) return
+          reject(signal.reason)
+          this.#updatePump()
+        }
+        signal.addEventListener("abort", waiter.onAbort, {once: true})
+      }
+      this.#waiting.push(waiter)
+      this.#updatePump()
+    })
+  }
+
+  /** Iterates over the events until the observer is closed (`end` is the last one). */
+  [Symbol.asyncIterator](): AsyncIterator<Event, undefined> {
+    return {
+      next: async (): Promise<IteratorResult<Event, undefined>> => {
+        if (this.#finished && this.#events.length === 0) return {value: undefined, done: true}
+        try {
+          return {value: await this.receive(), done: false}
+        } catch (err) {
+          if (err instanceof ZmqError && err.code === "EBADF" && this.#finished) {
+            return {value: undefined, done: true}
+          }
+          throw err
+        }
+      },
+      return: async (): Promise<IteratorResult<Event, undefined>> => ({
+        value: undefined,
+        done: true,
+      }),
+    }
+  }
+
+  /**
+   * Calls `listener` with every event of `type` (emitter mode: {@link receive} is no
+   * longer available). Events are read only while listeners are attached; a listener
+   * that throws is reported as an uncaught exception.
+   * @throws TypeError for an unknown event type or a listener that is no function.
+   * @throws ZmqError with code `EBUSY` while a {@link receive} is pending.
+   */
+  on<E extends EventType>(type: E, listener: (event: EventOfType<E>) => void): this {
+    checkListener("on", type, listener)
+    if (this.#listeners === undefined) {
+      if (this.#waiting.length > 0) {
+        throw zmqError("EBUSY", "on(): a receive() of this observer is pending")
+      }
+      this.#listeners = new Map()
+    }
+    const list = this.#listeners.get(type)
+    if (list === undefined) this.#listeners.set(type, [listener as Listener])
+    else list.push(listener as Listener)
+    this.#listenerCount++
+    // Events that arrived while nobody listened go to the new listener.
+    this.#deliver()
+    this.#updatePump()
+    return this
+  }
+
+  /** Removes a listener added with {@link on}; with no listeners left, reading stops. */
+  off<E extends EventType>(type: E, listener: (event: EventOfType<E>) => void): this {
+    checkListener("off", type, listener)
+    const list = this.#listeners?.get(type)
+    const index = list === undefined ? -1 : list.lastIndexOf(listener as Listener)
+    if (index < 0) return this
+    list!.splice(index, 1)
+    this.#listenerCount--
+    this.#updatePump()
+    return this
+  }
+
+  /** The monitor stopped: no cleanup on collection or exit any more. */
+  #forget(): void {
+    monitoring.delete(this.#ref)
+    collected.unregister(this.#ref)
+  }
+
+  /** Whether someone waits for events. */
+  #wanted(): boolean {
+    return this.#waiting.length > 0 || this.#listenerCount > 0
+  }
+
+  /** Reads from the internal socket exactly while someone waits for events. */
+  #updatePump(): void {
+    if (this.#closed) return
+    if (!this.#wanted()) {
+      this.#pump?.abort()
+      this.#pump = undefined
+      return
+    }
+    if (this.#pump !== undefined) return
+    const pump = new AbortController()
+    this.#pump = pump
+    this.#pair.receiveMany(BATCH, {signal: pump.signal}).then(
+      messages => {
+        if (this.#pump === pump) this.#pump = undefined
+        this.#accept(messages)
+        this.#updatePump()
+      },
+      (err: unknown) => {
+        if (this.#pump === pump) this.#pump = undefined
+        if (pump.signal.aborted) return
+        // The context closed the internal socket, or was terminated.
+        this.#closed = true
+        this.#forget()
+        this.#finish(err)
+      },
+    )
+  }
+
+  /** After the monitor stopped: its events are all queued already, `end` last. */
+  async #drain(): Promise<void> {
+    try {
+      while (!this.#finished && !this.#pair.closed && this.#pair.readable) {
+        this.#accept(await this.#pair.receiveMany(BATCH))
+      }
+    } catch {
+      // The context closed the internal socket meanwhile: what was read is delivered.
+    }
+    this.#finish()
+  }
+
+  #accept(messages: Buffer[][]): void {
+    let ended = false
+    for (const message of messages) {
+      const event = decode(message)
+      this.#events.push(event)
+      if (event.type === "end") ended = true
+    }
+    if (ended) {
+      this.#closed = true
+      this.#forget()
+      this.#finish()
+    } else {
+      this.#deliver()
+    }
+  }
+
+  /** Closes the internal socket; waiting receives get what is queued, then EBADF. */
+  #finish(error?: unknown): void {
+    if (this.#finished) return
+    this.#finished = true
+    if (!this.#pair.closed) this.#pair.close()
+    this.#deliver()
+    for (const waiter of this.#waiting.drain()) {
+      settle(waiter).reject(
+        error instanceof ZmqError && error.code !== "EBADF"
+          ? error
+          : zmqError("EBADF", "Observer is closed"),
+      )
+    }
+  }
+
+  #deliver(): void {
+    const events = this.#events
+    const listeners = this.#listeners
+    if (listeners !== undefined) {
+      if (this.#listenerCount === 0 && !this.#finished) return
+      while (events.length > 0) {
+        const event = events.shift()!
+        const list = listeners.get(event.type)
+        if (list === undefined) continue
+        // A copy: listeners may add or remove listeners.
+        for (const listener of list.slice()) {
+          try {
+            listener(event)
+          } catch (err) {
+            process.nextTick(() => {
+              throw err
+            })
+          }
+        }
+      }
+      return
+    }
+    while (events.length > 0 && this.#waiting.length > 0) {
+      settle(this.#waiting.shift()!).resolve(events.shift()!)
+    }
+  }
+}
+
+function settle(waiter: Waiter): Waiter {
+  if (waiter.onAbort !== undefined) waiter.signal!.removeEventListener("abort", waiter.onAbort)
+  return waiter
+}
+
+function checkListener(method: string, type: unknown, listener: unknown): void {
+  if (typeof type !== "string" || !eventTypes.has(type)) {
+    throw new TypeError(
+      `${method}(type, listener): unknown event type ${JSON.stringify(type)}; ` +
+        `the types are ${[...eventTypes].join(", ")}`,
+    )
+  }
+  if (typeof listener !== "function") {
+    throw new TypeError(`${method}(type, listener): listener must be a function`)
+  }
+}
+
+setObserverFactory(socket => {
+  constructing = true
+  try {
+    return new Observer(socket)
+  } finally {
+    constructing = false
+  }
+})
