@@ -79,6 +79,9 @@ interface ReceiveOperation extends Operation<unknown> {
 
 const done: IteratorReturnResult<undefined> = Object.freeze({value: undefined, done: true})
 
+/** No message could be taken without waiting. */
+const nothing = Symbol("nothing")
+
 interface WatchOperation extends Operation<number> {
   interest: number
 }
@@ -669,21 +672,28 @@ export class Socket {
 
   // ---- receiving --------------------------------------------------------------------
 
+  /**
+   * Takes the next message if one can be had without waiting (and without overtaking a
+   * pending receive or exceeding this turn's budget); `nothing` otherwise.
+   * @throws what the addon throws (a libzmq error of the receive).
+   */
+  #takeNow(): unknown {
+    if (this.#receivers.length > 0 || this.#budget <= 0 || this.#closed) return nothing
+    if (this.#ready.length === 0) this.#fill()
+    if (this.#ready.length === 0) return nothing
+    this.#spend(1)
+    return this.#ready.shift()
+  }
+
   /** @internal */
   protected _receive(options?: OperationOptions): Promise<unknown> {
-    if (this.#receivers.length === 0 && this.#budget > 0) {
-      if (this.#ready.length === 0 && !this.#closed) {
-        try {
-          this.#fill()
-        } catch (err) {
-          return Promise.reject(fromNative(err))
-        }
-      }
-      if (this.#ready.length > 0) {
-        this.#spend(1)
-        return Promise.resolve(this.#ready.shift())
-      }
+    let message: unknown
+    try {
+      message = this.#takeNow()
+    } catch (err) {
+      return Promise.reject(fromNative(err))
     }
+    if (message !== nothing) return Promise.resolve(message)
     if (this.#closed) return Promise.reject(zmqError("EBADF"))
     if (options?.signal?.aborted) return Promise.reject(options.signal.reason)
     if (this.#receiveTimeout === 0 && this.#receivers.length === 0 && this.#budget > 0) {
@@ -698,19 +708,13 @@ export class Socket {
    * when the socket closes.
    */
   _next(): Promise<IteratorResult<unknown, undefined>> {
-    if (this.#receivers.length === 0 && this.#budget > 0 && !this.#closed) {
-      if (this.#ready.length === 0) {
-        try {
-          this.#fill()
-        } catch (err) {
-          return Promise.reject(fromNative(err))
-        }
-      }
-      if (this.#ready.length > 0) {
-        this.#spend(1)
-        return Promise.resolve({value: this.#ready.shift(), done: false})
-      }
+    let message: unknown
+    try {
+      message = this.#takeNow()
+    } catch (err) {
+      return Promise.reject(fromNative(err))
     }
+    if (message !== nothing) return Promise.resolve({value: message, done: false})
     if (this.#closed) return Promise.resolve(done)
     const op = {iterate: true} as ReceiveOperation
     return this.#enqueueReceive(op, undefined) as Promise<IteratorResult<unknown, undefined>>

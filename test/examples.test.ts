@@ -1,26 +1,11 @@
 import {expect} from "chai"
-import {spawn} from "node:child_process"
 import * as path from "node:path"
+import {runNode} from "./helpers"
 
 const root = path.resolve(__dirname, "..")
 
-function runExample(name: string): Promise<{code: number | null; stdout: string; stderr: string}> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "examples", name)], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", d => (stdout += d))
-    child.stderr.on("data", d => (stderr += d))
-    const timer = setTimeout(() => child.kill("SIGKILL"), 20000)
-    child.on("error", reject)
-    child.on("close", code => {
-      clearTimeout(timer)
-      resolve({code, stdout, stderr})
-    })
-  })
+function runExample(name: string) {
+  return runNode(["--import", "tsx", path.join(root, "examples", name)])
 }
 
 describe("the examples", function () {

@@ -63,21 +63,14 @@ export interface ChildResult {
 }
 
 /**
- * Runs an ES module snippet in a child process (the process may die there, not in
- * the test runner). It imports the package by name: the built ESM entry point.
+ * Runs Node in a child process from the project folder with `args`, collecting its
+ * output; killed after `timeoutMs`.
  */
-export function runChild(
-  source: string,
-  args: string[] = [],
-  timeoutMs = 20000,
-): Promise<ChildResult> {
+export function runNode(args: string[], timeoutMs = 20000): Promise<ChildResult> {
   const root = path.resolve(__dirname, "..")
   const started = Date.now()
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...args, "--input-type=module", "-e", source], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-    })
+    const child = spawn(process.execPath, args, {cwd: root, stdio: ["ignore", "pipe", "pipe"]})
     let stdout = ""
     let stderr = ""
     child.stdout.on("data", d => (stdout += d))
@@ -89,4 +82,16 @@ export function runChild(
       resolve({code, signal, stdout, stderr, ms: Date.now() - started})
     })
   })
+}
+
+/**
+ * Runs an ES module snippet in a child process (the process may die there, not in
+ * the test runner). It imports the package by name: the built ESM entry point.
+ */
+export function runChild(
+  source: string,
+  args: string[] = [],
+  timeoutMs = 20000,
+): Promise<ChildResult> {
+  return runNode([...args, "--input-type=module", "-e", source], timeoutMs)
 }
