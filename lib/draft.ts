@@ -6,6 +6,8 @@
  * @module
  */
 import {zmqError} from "./errors"
+// socket.events needs the observer module registered, also when only "./draft" is imported.
+import "./observer"
 import * as zmq from "./generated/zmq-constants"
 import type {Message, MessageLike} from "./message"
 import {binding} from "./native"

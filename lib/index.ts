@@ -18,8 +18,10 @@ import {binding, type Capability} from "./native"
 export const version: string = binding.version
 
 /**
- * Frames of at least this many bytes (64 KiB) are sent without copying: libzmq reads the
- * caller's memory until the message left (see `sendTracked()`); smaller ones are copied.
+ * Frames of at least this many bytes (64 KiB) are sent without copying from the main
+ * thread: libzmq reads the caller's memory until the message left (see `sendTracked()`);
+ * smaller ones, and all frames sent from worker threads (whose memory ends with them),
+ * are copied.
  * Received frames of this size are external buffers over libzmq's memory where the
  * runtime allows that (and copies where it does not, as in Electron).
  */

@@ -100,6 +100,8 @@ export interface NativeBinding {
   version: string
   capability: Capability
   hasLibuv: boolean
+  /** Whether large frames are sent without copying here (main thread only). */
+  zeroCopySends: boolean
   Context: new (shared: boolean) => NativeContext
   Socket: {
     new (context: NativeContext, type: number): NativeSocket
@@ -135,6 +137,14 @@ function packageRoot(): string {
 }
 
 function load(): NativeBinding {
+  // ZEROMQ_NAPI_ADDON=/path/to/zeromq_napi.node loads that binary instead of the normal
+  // search: how the sanitizer run (`npm run test:asan`) loads its build-asan/ addon while
+  // build/Release stays the normal one.
+  const override = process.env.ZEROMQ_NAPI_ADDON
+  if (override) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(path.resolve(override)) as NativeBinding
+  }
   const root = packageRoot()
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -191,6 +191,8 @@ function released(tracks: number[]): void {
 
 /** How many frames of a message are sent without copying (see `zeroCopyMin`). */
 function zeroCopyFrames(message: unknown): number {
+  // Worker threads always copy: their memory ends with them (see the addon's Module).
+  if (!binding.zeroCopySends) return 0
   const frames = Array.isArray(message) ? message : [message]
   let count = 0
   for (const frame of frames) {
@@ -316,13 +318,23 @@ export class Socket {
   /** Whether a message can be received now without waiting. */
   get readable(): boolean {
     if (this.#closed) return false
-    return this.#ready.length > 0 || (this._native.events() & READABLE) !== 0
+    return this.#ready.length > 0 || (this.#events() & READABLE) !== 0
   }
 
   /** Whether a message can be sent now without waiting. */
   get writable(): boolean {
     if (this.#closed) return false
-    return (this._native.events() & WRITABLE) !== 0
+    return (this.#events() & WRITABLE) !== 0
+  }
+
+  /**
+   * Reads ZMQ_EVENTS. That consumes the wake-up that pending operations wait for
+   * (ZMQ_FD is edge-triggered), so they are given a look at the socket afterwards.
+   */
+  #events(): number {
+    const events = this._native.events()
+    if (this.#senders.length + this.#receivers.length + this.#watchers.length > 0) this.#arm()
+    return events
   }
 
   /**
@@ -858,7 +870,7 @@ export class Socket {
   _whenReady(interest: number, options?: OperationOptions): Promise<number> {
     if (this.#closed) return Promise.reject(zmqError("EBADF"))
     if (options?.signal?.aborted) return Promise.reject(options.signal.reason)
-    const now = (this.#ready.length > 0 ? READABLE : 0) | this._native.events()
+    const now = (this.#ready.length > 0 ? READABLE : 0) | this.#events()
     if ((now & interest) !== 0) return Promise.resolve(now & interest)
     const pending = new Promise<number>((resolve, reject) => {
       const op = {interest, resolve, reject} as WatchOperation

@@ -40,6 +40,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setReleaseHandler",
               Napi::Function::New<SetReleaseHandler>(env, "setReleaseHandler"));
   exports.Set("hasLibuv", Napi::Boolean::New(env, module->uv != nullptr));
+  exports.Set("zeroCopySends", Napi::Boolean::New(env, module->zero_copy_sends));
   InitLibrary(env, exports);
   return exports;
 }

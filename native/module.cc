@@ -19,6 +19,7 @@ Module::Module(Napi::Env env, Napi::Object exports) : env(env), uv(uv::Load()) {
     uv_loop_s* loop_ptr = nullptr;
     if (napi_get_uv_event_loop(env, &loop_ptr) != napi_ok) uv = nullptr;
     loop = loop_ptr;
+    zero_copy_sends = uv != nullptr && loop == uv->default_loop();
   }
   napi_value name = Napi::String::New(env, "zeromq-napi:release");
   NAPI_THROW_IF_FAILED_VOID(
@@ -126,6 +127,9 @@ void Module::Cleanup(napi_async_cleanup_hook_handle, void* arg) {
   for (Proxy* proxy : proxies) proxy->Stop();
   // Closing a socket untracks it: iterate over a copy.
   std::vector<Socket*> sockets(module->sockets_.begin(), module->sockets_.end());
+  // A monitor whose reader closed first blocks libzmq's I/O thread (every socket of the
+  // process): stop all monitors before any socket closes.
+  for (Socket* socket : sockets) socket->StopMonitor();
   for (Socket* socket : sockets) socket->CloseNative();
   // Every socket is closed: terminating waits at most for their linger.
   std::vector<Context*> contexts(module->contexts_.begin(), module->contexts_.end());

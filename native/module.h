@@ -31,6 +31,9 @@ class Module {
   Napi::Env env;
   const uv::Api* uv;
   void* loop = nullptr;
+  // Large frames are sent without copying only from the main thread: a worker's memory
+  // goes away with the worker, possibly while libzmq still queues its messages.
+  bool zero_copy_sends = false;
   Napi::FunctionReference context_constructor;
   Napi::FunctionReference socket_constructor;
   // Called with `this` = the native socket when a socket it waits on is ready.

@@ -1,5 +1,6 @@
 #include "socket.h"
 
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <string>
@@ -28,6 +29,13 @@ enum OptionKind : int32_t { kInt = 0, kInt64 = 1, kUint64 = 2, kString = 3, kByt
 std::mutex wrapped_mutex;
 std::unordered_set<const void*> wrapped;
 
+// ZEROMQ_NAPI_NO_EXTERNAL_BUFFERS=1 (read once, when the addon is loaded) receives large frames
+// into copies, as where the runtime forbids external buffers (Electron): tests use it.
+const bool external_buffers = [] {
+  const char* value = std::getenv("ZEROMQ_NAPI_NO_EXTERNAL_BUFFERS");
+  return value == nullptr || *value == '\0' || std::strcmp(value, "0") == 0;
+}();
+
 void FinalizeReceived(napi_env env, void* data, void* hint) {
   auto* msg = static_cast<zmq_msg_t*>(hint);
   int64_t size = static_cast<int64_t>(zmq_msg_size(msg));
@@ -45,7 +53,7 @@ napi_value FrameBuffer(napi_env env, zmq_msg_t* msg) {
   void* data = zmq_msg_data(msg);
   size_t size = zmq_msg_size(msg);
   napi_value result;
-  if (size >= kZeroCopyMin) {
+  if (size >= kZeroCopyMin && external_buffers) {
     bool fresh;
     {
       std::lock_guard<std::mutex> lock(wrapped_mutex);
@@ -179,7 +187,14 @@ void Socket::Return() {
   if (poll_ != nullptr && socket_ != nullptr) module_.uv->poll_start(poll_, uv::kReadable, OnPoll);
 }
 
+void Socket::StopMonitor() {
+  if (!monitoring_ || socket_ == nullptr || lent_) return;
+  zmq_socket_monitor(socket_, nullptr, 0);
+  monitoring_ = false;
+}
+
 void Socket::CloseNative() {
+  StopMonitor();
   if (poll_ != nullptr) {
     // The handle's memory is freed by the close callback, which the module counts.
     poll_->data = &module_;
@@ -441,14 +456,30 @@ void Socket::OnPoll(uv::Handle* handle, int status, int) {
   self->interest_ = 0;
   self->SetReferenced(false);
 
-  Napi::Env env = self->Env();
-  Napi::HandleScope scope(env);
-  try {
-    self->module_.ready_handler.MakeCallback(self->Value(), {Napi::Number::New(env, ready)},
-                                             self->async_context_);
-  } catch (const Napi::Error& error) {
-    napi_fatal_exception(env, error.Value());
+  // A C callback: plain Node-API calls, so that no C++ exception can escape, and
+  // nothing at all once the environment is ending (JS cannot run then).
+  if (self->module_.Closing()) return;
+  napi_env env = self->Env();
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value receiver;
+  napi_value handler;
+  napi_value argument;
+  if (napi_get_reference_value(env, static_cast<napi_ref>(*self), &receiver) == napi_ok &&
+      napi_get_reference_value(env, static_cast<napi_ref>(self->module_.ready_handler), &handler) ==
+          napi_ok &&
+      napi_create_uint32(env, ready, &argument) == napi_ok) {
+    napi_value result;
+    napi_status called =
+        napi_make_callback(env, self->async_context_, receiver, handler, 1, &argument, &result);
+    if (called == napi_pending_exception) {
+      napi_value error;
+      if (napi_get_and_clear_last_exception(env, &error) == napi_ok) {
+        napi_fatal_exception(env, error);
+      }
+    }
   }
+  napi_close_handle_scope(env, scope);
 }
 
 void Socket::InitMessage(Napi::Env env, zmq_msg_t* msg, napi_value frame, uint32_t track) {
@@ -483,7 +514,7 @@ void Socket::InitMessage(Napi::Env env, zmq_msg_t* msg, napi_value frame, uint32
                                "a message frame must be a Buffer, TypedArray, DataView, "
                                "ArrayBuffer or string");
   }
-  if (size >= kZeroCopyMin) {
+  if (size >= kZeroCopyMin && module_.zero_copy_sends) {
     module_.InitZeroCopy(msg, frame, data, size, track);
     return;
   }
@@ -702,6 +733,7 @@ Napi::Value Socket::Monitor(const Napi::CallbackInfo& info) {
     rc = zmq_socket_monitor(socket, nullptr, 0);
   }
   if (rc != 0) ThrowErrno(env);
+  monitoring_ = info[0].IsString();
   return env.Undefined();
 }
 

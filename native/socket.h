@@ -24,6 +24,8 @@ class Socket : public Napi::ObjectWrap<Socket> {
 
   /** Closes the libzmq socket and the poll handle; safe to call repeatedly. */
   void CloseNative();
+  /** Stops the socket monitor, if one runs (libzmq wants that before the reader closes). */
+  void StopMonitor();
 
   /**
    * Lends the libzmq socket to another thread (a proxy): the JS thread stops
@@ -95,6 +97,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
   uint32_t interest_ = 0;
   bool referenced_ = false;
   bool lent_ = false;
+  bool monitoring_ = false;
 
   // Shared with JS for receive(): frame metadata and the extras array.
   Napi::Reference<Napi::Uint32Array> meta_ref_;

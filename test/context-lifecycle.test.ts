@@ -145,8 +145,9 @@ describe("context lifecycle", function () {
         await push.send("worker still served")
         push.close()
       \`, {eval: true})
+      const helped = new Promise(resolve => helper.once("exit", resolve))
       console.log(await reply)
-      await new Promise(resolve => helper.once("exit", resolve))
+      await helped
     `)
     expect(result.stderr).to.equal("")
     expect(result.stdout.trim().split("\n")).to.deep.equal([

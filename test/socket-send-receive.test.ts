@@ -233,6 +233,15 @@ describe("sending and receiving", () => {
     )
   })
 
+  it("completes a pending receive even when readable was read meanwhile", async () => {
+    // Reading ZMQ_EVENTS consumes the wake-up the pending receive waits for.
+    const {push, pull} = await pipe()
+    const pending = pull.receive()
+    await push.send("wake")
+    while (!pull.readable) await new Promise(r => setImmediate(r))
+    expect((await within(pending, 2000, "pending receive"))[0].toString()).to.equal("wake")
+  })
+
   it("reports readable and writable", async () => {
     const {push, pull} = await pipe()
     expect(pull.readable).to.equal(false)

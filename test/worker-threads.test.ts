@@ -80,13 +80,14 @@ describe("worker threads", function () {
         parentPort.postMessage("worker got: " + hello)
         // Ends with the socket open: the end of the worker closes it.
       \`, {eval: true})
+      const exited = new Promise(resolve => worker.once("exit", resolve))
       const endpoint = await new Promise(resolve => worker.once("message", resolve))
       const dealer = new zmq.Dealer()
       const disconnected = new Promise(resolve => dealer.events.on("disconnect", resolve))
       dealer.connect(endpoint)
       await dealer.send("hello")
       console.log(await new Promise(resolve => worker.once("message", resolve)))
-      console.log("worker exit code:", await new Promise(resolve => worker.once("exit", resolve)))
+      console.log("worker exit code:", await exited)
       const event = await disconnected
       console.log("peer gone:", event.address === endpoint)
       dealer.close()
@@ -226,6 +227,62 @@ describe("worker threads", function () {
     expect(result.stderr).to.equal("")
     expect(result.stdout.trim()).to.equal("received 200")
     expect(result.signal).to.equal(null)
+    expect(result.code).to.equal(0)
+  })
+
+  it("keeps libzmq working after a worker with observed sockets is terminated", async () => {
+    const result = await runChild(`
+      import * as zmq from "zeromq-napi"
+      import {Worker} from "node:worker_threads"
+      ${tcpWorks}
+      const source = \`
+        import * as zmq from "zeromq-napi"
+        import {parentPort} from "node:worker_threads"
+        for (let i = 0; i < 20; i++) {
+          const router = new zmq.Router()
+          router.events.on("accept", () => {})
+          await router.bind("tcp://127.0.0.1:*")
+          const dealer = new zmq.Dealer()
+          dealer.events.on("connect", () => {})
+          dealer.connect(router.lastEndpoint)
+        }
+        parentPort.postMessage("ready")
+        setInterval(() => {}, 1000)
+      \`
+      const worker = new Worker(source, {eval: true})
+      await new Promise(resolve => worker.once("message", resolve))
+      await worker.terminate()
+      console.log(await tcpWorks())
+    `)
+    expect(result.stderr).to.equal("")
+    expect(result.stdout.trim()).to.equal("tcp works")
+    expect(result.code).to.equal(0)
+  })
+
+  it("delivers large frames a worker sent before it ended, intact", async () => {
+    // Frames sent from a worker are copied: its memory ends with it.
+    const result = await runChild(`
+      import * as zmq from "zeromq-napi"
+      import {Worker} from "node:worker_threads"
+      const pull = new zmq.Pull()
+      await pull.bind("inproc://from-worker")
+      const source = \`
+        import * as zmq from "zeromq-napi"
+        const push = new zmq.Push()
+        push.connect("inproc://from-worker")
+        for (let i = 0; i < 5; i++) await push.send(Buffer.alloc(1024 * 1024, 65 + i))
+      \`
+      const worker = new Worker(source, {eval: true})
+      await new Promise(resolve => worker.once("exit", resolve))
+      for (let i = 0; i < 5; i++) {
+        const [frame] = await pull.receive()
+        if (frame.length !== 1024 * 1024 || !frame.every(byte => byte === 65 + i)) throw new Error("frame " + i + " is damaged")
+      }
+      console.log("intact")
+      pull.close()
+    `)
+    expect(result.stderr).to.equal("")
+    expect(result.stdout.trim()).to.equal("intact")
     expect(result.code).to.equal(0)
   })
 })

@@ -37,7 +37,8 @@ Api LoadApi(bool& ok) {
        Resolve(api.poll_init_socket, "uv_poll_init_socket") &&
        Resolve(api.poll_start, "uv_poll_start") && Resolve(api.poll_stop, "uv_poll_stop") &&
        Resolve(api.close, "uv_close") && Resolve(api.ref, "uv_ref") &&
-       Resolve(api.unref, "uv_unref") && Resolve(api.strerror, "uv_strerror");
+       Resolve(api.unref, "uv_unref") && Resolve(api.strerror, "uv_strerror") &&
+       Resolve(api.default_loop, "uv_default_loop");
   return api;
 }
 

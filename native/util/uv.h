@@ -37,6 +37,7 @@ struct Api {
   void (*ref)(Handle* handle);
   void (*unref)(Handle* handle);
   const char* (*strerror)(int err);
+  void* (*default_loop)();
 };
 
 /** The host's libuv, or nullptr when the runtime does not export it. */
