@@ -36,17 +36,14 @@ const bool external_buffers = [] {
   return value == nullptr || *value == '\0' || std::strcmp(value, "0") == 0;
 }();
 
-void FinalizeReceived(napi_env env, void* data, void* hint) {
+void FinalizeReceived(napi_env, void* data, void* hint) {
   auto* msg = static_cast<zmq_msg_t*>(hint);
-  int64_t size = static_cast<int64_t>(zmq_msg_size(msg));
   {
     std::lock_guard<std::mutex> lock(wrapped_mutex);
     wrapped.erase(data);
   }
   zmq_msg_close(msg);
   delete msg;
-  int64_t ignored;
-  napi_adjust_external_memory(env, -size, &ignored);
 }
 
 napi_value FrameBuffer(napi_env env, zmq_msg_t* msg) {
@@ -65,10 +62,6 @@ napi_value FrameBuffer(napi_env env, zmq_msg_t* msg) {
       zmq_msg_move(held, msg);
       if (napi_create_external_buffer(env, size, data, FinalizeReceived, held, &result) ==
           napi_ok) {
-        // V8 does not see libzmq's memory: without this a flood of large messages
-        // grows the heap's real size long before a collection frees them.
-        int64_t ignored;
-        napi_adjust_external_memory(env, static_cast<int64_t>(size), &ignored);
         return result;
       }
       // External buffers are forbidden here (Electron's memory cage): copy.
