@@ -1,0 +1,56 @@
+"use strict"
+// zeromq-napi through its batch API: `await socket.sendMany(batch)` and
+// `await socket.receiveMany()`. Request-reply has one message in flight, so there is no batch
+// variant of the latency scenario.
+const {zmqRoles} = require("./zmq-roles")
+
+/** Messages per sendMany(): up to 1024, and about 4 MiB per batch for large messages. */
+function batchLength(size) {
+  return Math.max(4, Math.min(1024, Math.floor((4 * 1024 * 1024) / size)))
+}
+
+const impl = {
+  load: () => require("zeromq-napi"),
+
+  async sendLoop(socket, message, limit) {
+    const batch = new Array(batchLength(message.length)).fill(message)
+    limit.start()
+    let sent = 0
+    while (sent < limit.count) {
+      const n = Math.min(batch.length, limit.count - sent)
+      await socket.sendMany(n === batch.length ? batch : batch.slice(0, n))
+      sent += n
+      if (limit.expired()) break
+    }
+    return sent
+  },
+
+  sendOne: (socket, message) => socket.send(message),
+
+  async receiveLoop(socket, counter) {
+    for (;;) {
+      const messages = await socket.receiveMany()
+      for (let i = 0; i < messages.length; i++) {
+        if (counter.take(messages[i][0].length)) return
+      }
+    }
+  },
+
+  async echoLoop(socket) {
+    for await (const [message] of socket) await socket.send(message)
+  },
+
+  async roundTrip(socket, message) {
+    await socket.send(message)
+    const [reply] = await socket.receive()
+    return reply.length
+  },
+}
+
+module.exports = {
+  id: "napi-batch",
+  label: "zeromq-napi/batch",
+  module: "zeromq-napi",
+  impl,
+  roles: zmqRoles(impl),
+}
