@@ -4,7 +4,7 @@
 #include <cstring>
 #include <mutex>
 #include <string>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "context.h"
 #include "module.h"
@@ -22,12 +22,17 @@ constexpr size_t kPoolFrameMax = 2048;
 
 enum OptionKind : int32_t { kInt = 0, kInt64 = 1, kUint64 = 2, kString = 3, kBytes = 4 };
 
-// V8 refuses to wrap the same memory twice (a fatal error): libzmq shares one
-// buffer between several messages (pub/sub fan-out over inproc), so track
-// which data is wrapped, process-wide since worker threads share the heap of
-// libzmq but not of V8.
+// V8 must not wrap the same memory twice, and libzmq shares one buffer between
+// several messages (pub/sub fan-out over inproc, or a large frame sent straight back
+// over inproc). So each wrapped pointer maps to a weak reference on its Buffer: the
+// same environment gets that Buffer again (the same bytes), others get a copy.
+// Process-wide, as worker threads share libzmq's memory but not V8's heap.
+struct Wrapper {
+  napi_env env;
+  napi_ref ref;
+};
 std::mutex wrapped_mutex;
-std::unordered_set<const void*> wrapped;
+std::unordered_map<const void*, Wrapper> wrapped;
 
 // ZEROMQ_NAPI_NO_EXTERNAL_BUFFERS=1 (read once, when the addon is loaded) receives large frames
 // into copies, as where the runtime forbids external buffers (Electron): tests use it.
@@ -36,12 +41,18 @@ const bool external_buffers = [] {
   return value == nullptr || *value == '\0' || std::strcmp(value, "0") == 0;
 }();
 
-void FinalizeReceived(napi_env, void* data, void* hint) {
+void FinalizeReceived(napi_env env, void* data, void* hint) {
   auto* msg = static_cast<zmq_msg_t*>(hint);
+  napi_ref ref = nullptr;
   {
     std::lock_guard<std::mutex> lock(wrapped_mutex);
-    wrapped.erase(data);
+    auto it = wrapped.find(data);
+    if (it != wrapped.end()) {
+      ref = it->second.ref;
+      wrapped.erase(it);
+    }
   }
+  if (ref != nullptr) napi_delete_reference(env, ref);
   zmq_msg_close(msg);
   delete msg;
 }
@@ -51,17 +62,32 @@ napi_value FrameBuffer(napi_env env, zmq_msg_t* msg) {
   size_t size = zmq_msg_size(msg);
   napi_value result;
   if (size >= kZeroCopyMin && external_buffers) {
-    bool fresh;
+    // Node-API is called outside the lock (a collection may run finalizers, which
+    // take it). A pointer is reserved first, so that no two threads wrap it.
+    Wrapper existing{nullptr, nullptr};
+    bool reserved = false;
     {
       std::lock_guard<std::mutex> lock(wrapped_mutex);
-      fresh = wrapped.insert(data).second;
+      auto it = wrapped.find(data);
+      if (it == wrapped.end()) {
+        wrapped.emplace(data, Wrapper{env, nullptr});
+        reserved = true;
+      } else {
+        existing = it->second;
+      }
     }
-    if (fresh) {
+    if (reserved) {
       auto* held = new zmq_msg_t;
       zmq_msg_init(held);
       zmq_msg_move(held, msg);
       if (napi_create_external_buffer(env, size, data, FinalizeReceived, held, &result) ==
           napi_ok) {
+        napi_ref ref;
+        if (napi_create_reference(env, result, 0, &ref) == napi_ok) {
+          std::lock_guard<std::mutex> lock(wrapped_mutex);
+          auto it = wrapped.find(data);
+          if (it != wrapped.end()) it->second.ref = ref;
+        }
         return result;
       }
       // External buffers are forbidden here (Electron's memory cage): copy.
@@ -70,6 +96,11 @@ napi_value FrameBuffer(napi_env env, zmq_msg_t* msg) {
       delete held;
       std::lock_guard<std::mutex> lock(wrapped_mutex);
       wrapped.erase(data);
+    } else if (existing.env == env && existing.ref != nullptr &&
+               napi_get_reference_value(env, existing.ref, &result) == napi_ok &&
+               result != nullptr) {
+      // Still alive in this environment: hand out that Buffer, the same bytes.
+      return result;
     }
   }
   void* copy;

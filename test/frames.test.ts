@@ -188,6 +188,20 @@ describe("release tracking of sent buffers", () => {
     expect(result.stdout.trim()).to.equal("collected")
   })
 
+  it("hands back the same Buffer, not a copy, when a large frame returns over inproc", async () => {
+    // libzmq passes the memory itself over inproc: echoed back, it is memory this thread
+    // has already wrapped, and wrapping it twice is not allowed.
+    const a = track(new zmq.Pair())
+    const b = track(new zmq.Pair())
+    b.connect(await bindAny(a, "inproc"))
+    await a.send(Buffer.alloc(2 * zmq.zeroCopyMin, 7))
+    const [atB] = await within(b.receive(), 5000)
+    await b.send(atB)
+    const [backAtA] = await within(a.receive(), 5000)
+    expect(backAtA).to.equal(atB)
+    expect(backAtA.every(byte => byte === 7)).to.equal(true)
+  })
+
   it("does not crash when one received buffer is shared by two subscribers", async () => {
     // Over inproc libzmq hands both subscribers the same memory; wrapping it twice as
     // external buffers would abort the process.
