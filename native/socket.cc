@@ -506,11 +506,35 @@ void Socket::OnPoll(uv::Handle* handle, int status, int) {
   napi_close_handle_scope(env, scope);
 }
 
+bool Socket::TypedArrayBytes(Napi::Env env, napi_value value, void** data, size_t* size) {
+  bool is = false;
+  if (napi_is_typedarray(env, value, &is) != napi_ok || !is) return false;
+  napi_typedarray_type type;
+  size_t length;
+  NAPI_THROW_IF_FAILED(
+      env, napi_get_typedarray_info(env, value, &type, &length, data, nullptr, nullptr), false);
+  *size = length * ElementSize(type);
+  return true;
+}
+
+void Socket::InitBytes(Napi::Env env, zmq_msg_t* msg, napi_value frame, void* data, size_t size,
+                       uint32_t track) {
+  if (size >= kZeroCopyMin && module_.zero_copy_sends) {
+    module_.InitZeroCopy(msg, frame, data, size, track);
+    return;
+  }
+  if (zmq_msg_init_size(msg, size) != 0) ThrowErrno(env);
+  if (size > 0) memcpy(zmq_msg_data(msg), data, size);
+}
+
 void Socket::InitMessage(Napi::Env env, zmq_msg_t* msg, napi_value frame, uint32_t track) {
-  napi_valuetype type;
-  NAPI_THROW_IF_FAILED_VOID(env, napi_typeof(env, frame, &type));
   void* data = nullptr;
   size_t size = 0;
+  // Buffers and typed arrays first: the common case costs two Node-API calls.
+  if (TypedArrayBytes(env, frame, &data, &size))
+    return InitBytes(env, msg, frame, data, size, track);
+  napi_valuetype type;
+  NAPI_THROW_IF_FAILED_VOID(env, napi_typeof(env, frame, &type));
   if (type == napi_string) {
     NAPI_THROW_IF_FAILED_VOID(env, napi_get_value_string_utf8(env, frame, nullptr, 0, &size));
     // napi writes a terminating NUL, which must not become part of the message.
@@ -522,13 +546,7 @@ void Socket::InitMessage(Napi::Env env, zmq_msg_t* msg, napi_value frame, uint32
     return;
   }
   bool is;
-  if (napi_is_typedarray(env, frame, &is) == napi_ok && is) {
-    napi_typedarray_type array_type;
-    size_t length;
-    NAPI_THROW_IF_FAILED_VOID(
-        env, napi_get_typedarray_info(env, frame, &array_type, &length, &data, nullptr, nullptr));
-    size = length * ElementSize(array_type);
-  } else if (napi_is_arraybuffer(env, frame, &is) == napi_ok && is) {
+  if (napi_is_arraybuffer(env, frame, &is) == napi_ok && is) {
     NAPI_THROW_IF_FAILED_VOID(env, napi_get_arraybuffer_info(env, frame, &data, &size));
   } else if (napi_is_dataview(env, frame, &is) == napi_ok && is) {
     NAPI_THROW_IF_FAILED_VOID(env,
@@ -538,21 +556,20 @@ void Socket::InitMessage(Napi::Env env, zmq_msg_t* msg, napi_value frame, uint32
                                "a message frame must be a Buffer, TypedArray, DataView, "
                                "ArrayBuffer or string");
   }
-  if (size >= kZeroCopyMin && module_.zero_copy_sends) {
-    module_.InitZeroCopy(msg, frame, data, size, track);
-    return;
-  }
-  if (zmq_msg_init_size(msg, size) != 0) ThrowErrno(env);
-  if (size > 0) memcpy(zmq_msg_data(msg), data, size);
+  InitBytes(env, msg, frame, data, size, track);
 }
 
 bool Socket::SendFrame(Napi::Env env, napi_value frame, int flags, uint32_t track) {
   zmq_msg_t msg;
   InitMessage(env, &msg, frame, track);
-  while (zmq_msg_send(&msg, socket_, flags | ZMQ_DONTWAIT) < 0) {
+  return SendInitialized(env, &msg, flags);
+}
+
+bool Socket::SendInitialized(Napi::Env env, zmq_msg_t* msg, int flags) {
+  while (zmq_msg_send(msg, socket_, flags | ZMQ_DONTWAIT) < 0) {
     int err = zmq_errno();
     if (err == EINTR) continue;
-    zmq_msg_close(&msg);
+    zmq_msg_close(msg);
     if (err == EAGAIN) return false;
     ThrowErrno(env, err);
   }
@@ -560,6 +577,14 @@ bool Socket::SendFrame(Napi::Env env, napi_value frame, int flags, uint32_t trac
 }
 
 bool Socket::SendMessage(Napi::Env env, napi_value message, uint32_t track) {
+  // The common case first: one Buffer (or other typed array).
+  void* data;
+  size_t size;
+  if (TypedArrayBytes(env, message, &data, &size)) {
+    zmq_msg_t msg;
+    InitBytes(env, &msg, message, data, size, track);
+    return SendInitialized(env, &msg, 0);
+  }
   bool is_array = false;
   napi_is_array(env, message, &is_array);
   if (!is_array) return SendFrame(env, message, 0, track);

@@ -75,9 +75,15 @@ class Socket : public Napi::ObjectWrap<Socket> {
   uint32_t ReadEvents(Napi::Env env);
   /** Sends one frame; false on EAGAIN. */
   bool SendFrame(Napi::Env env, napi_value frame, int flags, uint32_t track = 0);
+  /** Sends an initialised message (closing it when refused); false on EAGAIN. */
+  bool SendInitialized(Napi::Env env, zmq_msg_t* msg, int flags);
   /** Sends a single frame or an array of frames as one message; false on EAGAIN. */
   bool SendMessage(Napi::Env env, napi_value message, uint32_t track = 0);
   void InitMessage(Napi::Env env, zmq_msg_t* msg, napi_value frame, uint32_t track = 0);
+  /** The bytes of a Buffer or other TypedArray; false for any other value. */
+  static bool TypedArrayBytes(Napi::Env env, napi_value value, void** data, size_t* size);
+  void InitBytes(Napi::Env env, zmq_msg_t* msg, napi_value frame, void* data, size_t size,
+                 uint32_t track);
   void StartPolling(Napi::Env env);
   void SetReferenced(bool referenced);
   static void OnPoll(uv::Handle* handle, int status, int events);
