@@ -187,6 +187,7 @@ Socket::Socket(const Napi::CallbackInfo& info)
 Socket::~Socket() { CloseNative(); }
 
 void* Socket::Checked(Napi::Env env) const {
+  drained_ = false;
   if (socket_ == nullptr || lent_) {
     Napi::Error error = ErrnoError(env, lent_ ? EBUSY : EBADF);
     error.Set("message",
@@ -365,6 +366,8 @@ void Socket::SetOption(const Napi::CallbackInfo& info) {
 }
 
 int Socket::PollEvents(int* events) {
+  // Reading ZMQ_EVENTS processes commands: a wake-up may be consumed here.
+  drained_ = false;
 #ifdef ZMQ_BUILD_DRAFT_API
   if (poller_ != nullptr) {
     // The poller's signal stays raised until a wait consumes it.
@@ -450,6 +453,7 @@ void Socket::SetReferenced(bool referenced) {
 Napi::Value Socket::Wait(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   uint32_t interest = info[0].As<Napi::Number>().Uint32Value();
+  bool drained = drained_;
   Checked(env);
   if (interest == 0) {
     // Nothing to wait for: reading ZMQ_EVENTS would cost libzmq a poll() for nothing.
@@ -458,6 +462,13 @@ Napi::Value Socket::Wait(const Napi::CallbackInfo& info) {
     return Napi::Number::New(env, 0);
   }
   if (poll_ == nullptr) StartPolling(env);
+  if (drained && interest == kReadable) {
+    // Reading ZMQ_EVENTS now would only repeat what the receive just found (and cost
+    // libzmq a poll()): wait for the descriptor.
+    interest_ = interest;
+    SetReferenced(true);
+    return Napi::Number::New(env, 0);
+  }
   uint32_t events = ReadEvents(env);
   if ((events & interest) != 0) interest = 0;  // ready now: the caller goes on without waiting
   interest_ = interest;
@@ -702,8 +713,12 @@ Napi::Value Socket::Receive(const Napi::CallbackInfo& info) {
       int err = zmq_errno();
       zmq_msg_close(&msg);
       if (err == EINTR) continue;
+      if (err == EAGAIN) {
+        drained_ = true;
+        break;
+      }
       // An error after some frames surfaces on the next call.
-      if (err == EAGAIN || frames > 0) break;
+      if (frames > 0) break;
       ThrowErrno(env, err);
     }
     size_t size = zmq_msg_size(&msg);

@@ -104,6 +104,10 @@ class Socket : public Napi::ObjectWrap<Socket> {
   bool referenced_ = false;
   bool lent_ = false;
   bool monitoring_ = false;
+  // The last call was a receive that ended on EAGAIN: libzmq processed its commands
+  // just then, so nothing is readable until the descriptor signals. Any other call
+  // (they all pass Checked()) clears it.
+  mutable bool drained_ = false;
 
   // Shared with JS for receive(): frame metadata and the extras array.
   Napi::Reference<Napi::Uint32Array> meta_ref_;
