@@ -1,10 +1,10 @@
 import {expect} from "chai"
-import {spawn} from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import * as zmq from "../lib"
 import * as draft from "../lib/draft"
+import {runNode} from "./helpers"
 
 // API fuzzing: every public constructor, method and option setter called with wrong types
 // and values. Allowed outcomes: it works, or it throws (or rejects with) a TypeError, a
@@ -340,20 +340,11 @@ if (process.env.API_FUZZ_CHILD) {
     this.timeout(60000)
 
     it("answers every wrong argument with a TypeError, a RangeError or a typed error", async () => {
-      const child = spawn(process.execPath, ["--require", "tsx/cjs", __filename], {
-        cwd: path.resolve(__dirname, ".."),
-        env: {...process.env, API_FUZZ_CHILD: "1"},
-        stdio: ["ignore", "pipe", "pipe"],
-      })
-      let stdout = ""
-      let stderr = ""
-      child.stdout.on("data", d => (stdout += d))
-      child.stderr.on("data", d => (stderr += d))
-      const timer = setTimeout(() => child.kill("SIGKILL"), 55000)
-      const [code, signal] = await new Promise<[number | null, string | null]>(resolve =>
-        child.on("close", (c, s) => resolve([c, s])),
+      const {code, signal, stdout, stderr} = await runNode(
+        ["--require", "tsx/cjs", __filename],
+        55000,
+        {API_FUZZ_CHILD: "1"},
       )
-      clearTimeout(timer)
       expect({code, signal, stderr: stderr.slice(0, 2000)}).to.deep.equal({
         code: 0,
         signal: null,

@@ -63,14 +63,22 @@ export interface ChildResult {
 }
 
 /**
- * Runs Node in a child process from the project folder with `args`, collecting its
- * output; killed after `timeoutMs`.
+ * Runs Node in a child process from the project folder with `args` (and extra
+ * environment variables), collecting its output; killed after `timeoutMs`.
  */
-export function runNode(args: string[], timeoutMs = 20000): Promise<ChildResult> {
+export function runNode(
+  args: string[],
+  timeoutMs = 20000,
+  env: NodeJS.ProcessEnv = {},
+): Promise<ChildResult> {
   const root = path.resolve(__dirname, "..")
   const started = Date.now()
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {cwd: root, stdio: ["ignore", "pipe", "pipe"]})
+    const child = spawn(process.execPath, args, {
+      cwd: root,
+      env: {...process.env, ...env},
+      stdio: ["ignore", "pipe", "pipe"],
+    })
     let stdout = ""
     let stderr = ""
     child.stdout.on("data", d => (stdout += d))

@@ -1,7 +1,5 @@
 import {expect} from "chai"
-import {spawn} from "node:child_process"
-import * as path from "node:path"
-import {runChild} from "./helpers"
+import {runChild, runNode} from "./helpers"
 
 // The short version of `npm run fuzz`: the fuzzer hosts the sockets in its own process, so
 // a crash shows up as its exit signal, and it checks a well-behaved peer afterwards.
@@ -10,23 +8,12 @@ describe("ZMTP fuzzing (short run)", function () {
   this.timeout(60000)
 
   it("survives random and mutated ZMTP input on every socket type, which then still works", async () => {
-    const root = path.resolve(__dirname, "..")
     // A new seed each run explores new inputs; a failure names it: `npm run fuzz -- --seed X`.
     const seed = String(Date.now() % 2 ** 31)
-    const child = spawn(
-      process.execPath,
+    const {code, signal, stdout, stderr} = await runNode(
       ["scripts/fuzz-zmtp.js", "--iterations", "400", "--seconds", "30", "--seed", seed, "--json"],
-      {cwd: root, stdio: ["ignore", "pipe", "pipe"]},
+      55000,
     )
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", d => (stdout += d))
-    child.stderr.on("data", d => (stderr += d))
-    const timer = setTimeout(() => child.kill("SIGKILL"), 55000)
-    const [code, signal] = await new Promise<[number | null, string | null]>(resolve =>
-      child.on("close", (c, s) => resolve([c, s])),
-    )
-    clearTimeout(timer)
     expect({code, signal, stderr}, `seed ${seed}, output: ${stdout}`).to.deep.equal({
       code: 0,
       signal: null,
