@@ -462,9 +462,10 @@ Napi::Value Socket::Wait(const Napi::CallbackInfo& info) {
     return Napi::Number::New(env, 0);
   }
   if (poll_ == nullptr) StartPolling(env);
-  if (drained && interest == kReadable) {
+  if (drained && interest == kReadable && poller_ == nullptr) {
     // Reading ZMQ_EVENTS now would only repeat what the receive just found (and cost
-    // libzmq a poll()): wait for the descriptor.
+    // libzmq a poll()): wait for the descriptor. Not for thread-safe sockets, whose
+    // descriptor is a zmq_poller's: its signal says nothing about that receive.
     interest_ = interest;
     SetReferenced(true);
     return Napi::Number::New(env, 0);
