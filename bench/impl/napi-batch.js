@@ -3,6 +3,7 @@
 // `await socket.receiveMany()`. Request-reply has one message in flight, so there is no batch
 // variant of the latency scenario.
 const {zmqRoles} = require("./zmq-roles")
+const {impl: idiomatic} = require("./napi-idiomatic")
 
 /** Messages per sendMany(): up to 1024, and about 4 MiB per batch for large messages. */
 function batchLength(size) {
@@ -36,15 +37,9 @@ const impl = {
     }
   },
 
-  async echoLoop(socket) {
-    for await (const [message] of socket) await socket.send(message)
-  },
-
-  async roundTrip(socket, message) {
-    await socket.send(message)
-    const [reply] = await socket.receive()
-    return reply.length
-  },
+  // One message in flight: nothing to batch, so the idiomatic roles serve.
+  echoLoop: idiomatic.echoLoop,
+  roundTrip: idiomatic.roundTrip,
 }
 
 module.exports = {

@@ -138,22 +138,7 @@ function netRoles({sendLoop}) {
       channel.send({type: "ready", endpoint: endpointOf(server, transport)})
       const [socket] = await once(server, "connection")
       const counter = new Counter(size, {count})
-      await new Promise((resolve, reject) => {
-        const parse = frameParser(message => {
-          if (!counter.take(message.length)) return false
-          resolve()
-          return true
-        })
-        socket.on("data", chunk => {
-          try {
-            parse(chunk)
-          } catch (error) {
-            reject(error)
-          }
-        })
-        socket.on("error", reject)
-        socket.on("close", () => reject(new Error("connection closed early")))
-      })
+      await countFrames(socket, counter)
       socket.destroy()
       shutdown(server)
       return counter.result()
@@ -235,26 +220,31 @@ function netRoles({sendLoop}) {
       const socket = await connect(endpoint)
       channel.send({type: "ready"})
       const counter = new Counter(size, {stampEach: true})
-      await new Promise((resolve, reject) => {
-        const parse = frameParser(message => {
-          if (!counter.take(message.length)) return false
-          resolve()
-          return true
-        })
-        socket.on("data", chunk => {
-          try {
-            parse(chunk)
-          } catch (error) {
-            reject(error)
-          }
-        })
-        socket.on("error", reject)
-        socket.on("close", () => reject(new Error("connection closed early")))
-      })
+      await countFrames(socket, counter)
       socket.destroy()
       return counter.result()
     },
   }
+}
+
+/** Resolves once `counter` has taken every length-prefixed frame it wants from `socket`. */
+function countFrames(socket, counter) {
+  return new Promise((resolve, reject) => {
+    const parse = frameParser(message => {
+      if (!counter.take(message.length)) return false
+      resolve()
+      return true
+    })
+    socket.on("data", chunk => {
+      try {
+        parse(chunk)
+      } catch (error) {
+        reject(error)
+      }
+    })
+    socket.on("error", reject)
+    socket.on("close", () => reject(new Error("connection closed early")))
+  })
 }
 
 module.exports = {netRoles, frame, header, writeMessageSync, drained}
