@@ -14,14 +14,15 @@ const result = spawnSync(process.execPath, [tsc, "-p", path.join(root, "tsconfig
 })
 if (result.status !== 0) process.exit(result.status ?? 1)
 
-const entries = ["index", "draft"]
+// ESM entry name → CommonJS module it re-exports.
+const entries = {index: "index", draft: "draft", patterns: "patterns/index"}
 const esmDir = path.join(root, "dist", "esm")
 fs.mkdirSync(esmDir, {recursive: true})
-for (const entry of entries) {
-  const cjs = require(path.join(root, "dist", "cjs", `${entry}.js`))
+for (const [entry, module] of Object.entries(entries)) {
+  const cjs = require(path.join(root, "dist", "cjs", `${module}.js`))
   const names = Object.keys(cjs).filter(name => name !== "default" && name !== "__esModule")
   const lines = [
-    `import cjs from "../cjs/${entry}.js"`,
+    `import cjs from "../cjs/${module}.js"`,
     `export const {${names.join(", ")}} = cjs`,
     "export default cjs",
     "",

@@ -1,6 +1,6 @@
 import * as os from "node:os"
 import * as path from "node:path"
-import {spawn} from "node:child_process"
+import {spawn, type ChildProcess} from "node:child_process"
 
 export type Transport = "tcp" | "ipc" | "inproc"
 export const transports: Transport[] = ["tcp", "ipc", "inproc"]
@@ -102,4 +102,91 @@ export function runChild(
   timeoutMs = 20000,
 ): Promise<ChildResult> {
   return runNode([...args, "--input-type=module", "-e", source], timeoutMs)
+}
+
+/** A long-lived child process started by {@link startProcess}. */
+export interface RunningProcess {
+  readonly child: ChildProcess
+  /** Resolves with the first stdout line (from now or earlier) matching `pattern`. */
+  line(pattern: RegExp, timeoutMs?: number): Promise<string>
+  /** Every stdout line so far. */
+  readonly lines: readonly string[]
+  /** Resolves when the process ended, with its signal or exit code. */
+  readonly exited: Promise<NodeJS.Signals | number | null>
+  /** SIGKILL (no linger, no goodbye) and wait for the end. */
+  kill(): Promise<void>
+}
+
+const running = new Set<RunningProcess>()
+
+/**
+ * Starts an ES module snippet as a separate process that keeps running (a server,
+ * a worker, a broker) so a test can kill it mid-conversation. It imports the package by
+ * name (the built entry points). Call {@link killAll} in `afterEach`.
+ */
+export function startProcess(source: string, env: NodeJS.ProcessEnv = {}): RunningProcess {
+  const root = path.resolve(__dirname, "..")
+  const child = spawn(process.execPath, ["--input-type=module", "-e", source], {
+    cwd: root,
+    env: {...process.env, ...env},
+    stdio: ["ignore", "pipe", "pipe"],
+  })
+  const lines: string[] = []
+  let stderr = ""
+  let partial = ""
+  const waiters = new Set<() => void>()
+  child.stdout!.on("data", (data: Buffer) => {
+    const parts = (partial + data.toString()).split("\n")
+    partial = parts.pop()!
+    lines.push(...parts)
+    for (const wake of waiters) wake()
+  })
+  child.stderr!.on("data", (data: Buffer) => (stderr += data))
+  const exited = new Promise<NodeJS.Signals | number | null>(resolve =>
+    child.once("exit", (code, signal) => {
+      running.delete(handle)
+      for (const wake of waiters) wake()
+      resolve(signal ?? code)
+    }),
+  )
+  const handle: RunningProcess = {
+    child,
+    lines,
+    exited,
+    line(pattern, timeoutMs = 10000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = lines.find(line => pattern.test(line))
+          if (found !== undefined) return done(() => resolve(found))
+          if (child.exitCode !== null || child.signalCode !== null) {
+            done(() =>
+              reject(new Error(`process ended before printing ${pattern}; stderr: ${stderr}`)),
+            )
+          }
+        }
+        const timer = setTimeout(
+          () => done(() => reject(new Error(`no line matching ${pattern} in ${timeoutMs} ms`))),
+          timeoutMs,
+        )
+        const done = (settle: () => void) => {
+          clearTimeout(timer)
+          waiters.delete(check)
+          settle()
+        }
+        waiters.add(check)
+        check()
+      })
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
+      await exited
+    },
+  }
+  running.add(handle)
+  return handle
+}
+
+/** Kills every process {@link startProcess} started that is still running. */
+export async function killAll(): Promise<void> {
+  await Promise.all([...running].map(process => process.kill()))
 }

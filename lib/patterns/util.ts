@@ -1,0 +1,43 @@
+/**
+ * Small helpers shared by the patterns (internal).
+ * @module
+ * @internal
+ */
+
+/** Resolves after `ms`, or rejects with the signal's reason when it is aborted first. */
+export function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason)
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(signal!.reason)
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort)
+      resolve()
+    }, ms)
+    signal?.addEventListener("abort", onAbort, {once: true})
+  })
+}
+
+/** Checks a duration option: a finite number of milliseconds ≥ `min`. */
+export function checkMs(name: string, value: unknown, min = 1): number {
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    throw new TypeError(`${name} must be a number of milliseconds, got ${typeof value}`)
+  }
+  if (!Number.isFinite(value) || value < min) {
+    throw new RangeError(`${name} must be a finite number ≥ ${min} (ms), got ${value}`)
+  }
+  return value
+}
+
+/** Checks a count option: an integer ≥ `min`. */
+export function checkCount(name: string, value: unknown, min = 1): number {
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    throw new TypeError(`${name} must be an integer, got ${typeof value}`)
+  }
+  if (!Number.isInteger(value) || value < min) {
+    throw new RangeError(`${name} must be an integer ≥ ${min}, got ${value}`)
+  }
+  return value
+}
