@@ -1,7 +1,7 @@
 /**
- * Small helpers shared by the patterns (internal).
+ * Small helpers shared by the patterns; not exported by the package. (No `@internal`
+ * tag: on a file comment it would strip the file's first statement from the typings.)
  * @module
- * @internal
  */
 
 /** Resolves after `ms`, or rejects with the signal's reason when it is aborted first. */

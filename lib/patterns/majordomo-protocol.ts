@@ -1,0 +1,106 @@
+/**
+ * Wire constants and small helpers of the Majordomo Protocol, for the broker, worker and
+ * client modules (not exported from the package, except {@link MajordomoBody}).
+ *
+ * MDP/0.2 (rfc.zeromq.org/spec:18/MDP): every command starts with the protocol header,
+ * then one command byte. The broker also accepts MDP/0.1 (spec:7/MDP) peers: those
+ * commands start with an empty frame, the header, and (workers only) a command byte
+ * with 0.1's numbering.
+ * @module
+ */
+import {checkMessage, type MessageLike} from "../message"
+
+export const CLIENT_V2 = Buffer.from("MDPC02")
+export const WORKER_V2 = Buffer.from("MDPW02")
+export const CLIENT_V1 = Buffer.from("MDPC01")
+export const WORKER_V1 = Buffer.from("MDPW01")
+export const EMPTY = Buffer.alloc(0)
+
+/** MDP/Client 0.2 commands. */
+export const C_REQUEST = Buffer.of(0x01)
+export const C_PARTIAL = Buffer.of(0x02)
+export const C_FINAL = Buffer.of(0x03)
+
+/** MDP/Worker 0.2 command bytes. */
+export const W_READY = 0x01
+export const W_REQUEST = 0x02
+export const W_PARTIAL = 0x03
+export const W_FINAL = 0x04
+export const W_HEARTBEAT = 0x05
+export const W_DISCONNECT = 0x06
+
+/** MDP/Worker 0.1 command bytes (no PARTIAL; REPLY is 0.2's FINAL). */
+export const W1_READY = 0x01
+export const W1_REQUEST = 0x02
+export const W1_REPLY = 0x03
+export const W1_HEARTBEAT = 0x04
+export const W1_DISCONNECT = 0x05
+
+/** One byte frames, made once. */
+export const byte = [0, 1, 2, 3, 4, 5, 6].map(n => Buffer.of(n))
+
+/** A request or reply body: one frame or several (at least one). */
+export type MajordomoBody = MessageLike | MessageLike[]
+
+/** The frames of a body (checked: TypeError for anything that is not a message). */
+export function bodyFrames(body: MajordomoBody): MessageLike[] {
+  checkMessage(body)
+  return Array.isArray(body) ? body : [body]
+}
+
+/** Whether an error only says that the socket (or context) is gone. */
+export function isClosedError(err: unknown): boolean {
+  const code = (err as {code?: unknown} | null)?.code
+  return code === "EBADF" || code === "ETERM"
+}
+
+/** Checks a non-empty string argument or option. */
+export function checkName(what: string, value: unknown): string {
+  if (typeof value !== "string") {
+    throw new TypeError(`${what} must be a string, got ${typeof value}`)
+  }
+  if (value.length === 0) throw new RangeError(`${what} must not be empty`)
+  return value
+}
+
+/** Checks an optional callback option. */
+export function checkCallback<T>(name: string, value: T | undefined): T | undefined {
+  if (value !== undefined && typeof value !== "function") {
+    throw new TypeError(`${name} must be a function, got ${typeof value}`)
+  }
+  return value
+}
+
+/** Checks that an options argument is an object (or undefined). */
+export function checkOptions<T extends object>(what: string, value: T | undefined): T {
+  if (value === undefined) return {} as T
+  if (value === null || typeof value !== "object") {
+    throw new TypeError(`${what} options must be an object`)
+  }
+  return value
+}
+
+/** Where errors go when the user gave no `onError`: a process warning, never a crash. */
+export function warn(error: Error): void {
+  process.emitWarning(error)
+}
+
+/** The part of a socket {@link sendAndRecheck} needs. */
+interface Sender<M> {
+  send(message: M): Promise<void>
+  readonly writable: boolean
+  readonly closed: boolean
+}
+
+/**
+ * Sends, then has the socket look at its state again. A send that libzmq completes at
+ * once processes the socket's pending commands, and with them the wake-up (ZMQ_FD is
+ * edge-triggered) that a receive waiting on the same socket needs: that receive would
+ * stall until some later event. Reading `writable` reads ZMQ_EVENTS and re-arms the
+ * waiting operations. (Worked around here; lib/socket.ts's send could do it itself.)
+ */
+export function sendAndRecheck<M>(socket: Sender<M>, message: M): Promise<void> {
+  const sent = socket.send(message)
+  if (!socket.closed) void socket.writable
+  return sent
+}

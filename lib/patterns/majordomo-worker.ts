@@ -1,0 +1,364 @@
+/**
+ * The Majordomo worker (MDP/0.2).
+ * @module
+ */
+import {zmqError} from "../errors"
+import {Dealer} from "../index"
+import type {MessageLike} from "../message"
+import {checkCount, checkMs} from "./util"
+import {
+  bodyFrames,
+  byte,
+  checkCallback,
+  checkName,
+  checkOptions,
+  EMPTY,
+  isClosedError,
+  sendAndRecheck,
+  W_DISCONNECT,
+  W_FINAL,
+  W_HEARTBEAT,
+  W_PARTIAL,
+  W_READY,
+  W_REQUEST,
+  warn,
+  WORKER_V2,
+  type MajordomoBody,
+} from "./majordomo-protocol"
+
+/** Options of a {@link MajordomoWorker}. */
+export interface MajordomoWorkerOptions {
+  /**
+   * How often the worker sends HEARTBEAT (ms), and the unit of broker expiry. Use the
+   * broker's value. Default 2500.
+   */
+  heartbeatInterval?: number
+  /**
+   * When nothing arrived from the broker for `liveness` heartbeat intervals, the worker
+   * takes it for dead and starts over on a new socket. Default 3.
+   */
+  liveness?: number
+  /** How long to wait before reconnecting after the broker fell silent (ms). Default 2500. */
+  reconnectInterval?: number
+  /**
+   * Told of errors the handler throws (or rejects with), of invalid replies, and of
+   * unexpected socket errors. Default: a process warning.
+   */
+  onError?: (error: Error) => void
+}
+
+/** What a {@link MajordomoHandler} gets besides the request: a way to stream partial replies. */
+export interface MajordomoReply {
+  /**
+   * Sends a PARTIAL reply now; the client receives partials in order, before the final
+   * reply (the handler's return value). Resolves when the socket accepted it; rejects
+   * (code `EBADF`) when the request was abandoned.
+   * @throws TypeError (synchronously) for anything that is not a message.
+   */
+  partial(body: MajordomoBody): Promise<void>
+  /**
+   * Aborted when the request is abandoned: the worker reconnected (its broker forgot the
+   * request) or was closed. A long handler may stop then; its reply would be dropped.
+   */
+  readonly signal: AbortSignal
+}
+
+/**
+ * Serves one request: receives its body frames and returns (or resolves with) the final
+ * reply, one frame or an array of frames. Call `reply.partial()` first to stream partial
+ * replies. Requests are served one at a time, in order.
+ */
+export type MajordomoHandler = (
+  request: Buffer[],
+  reply: MajordomoReply,
+) => MajordomoBody | Promise<MajordomoBody>
+
+/** Counters of a {@link MajordomoWorker}, from its creation. */
+export interface MajordomoWorkerStats {
+  /** READY commands sent: 1, plus one per reconnection. */
+  connections: number
+  /** Requests received. */
+  requests: number
+  /** Final replies sent. */
+  replies: number
+  /** Messages from the broker dropped as malformed. */
+  malformed: number
+}
+
+/** The linger of a closing socket: time for its DISCONNECT to leave, no more. */
+const GOODBYE_LINGER = 100
+
+interface Connection {
+  socket: Dealer
+  /** Aborted when this connection ends: its requests are abandoned. */
+  controller: AbortController
+  lastHeard: number
+  /** When the connection started. */
+  opened: number
+}
+
+/**
+ * A Majordomo worker (MDP/0.2, the guide's chapter 4 "mdwrkapi"): registers one service
+ * with a broker and answers its requests with `handler`, one at a time.
+ *
+ * It connects at once (a Dealer socket) and sends READY; it sends HEARTBEAT every
+ * `heartbeatInterval`, also while a handler runs. When the broker sends DISCONNECT, or
+ * sends nothing for `liveness` intervals, the worker closes its socket and registers
+ * again on a new one: at once after a DISCONNECT (a restarted broker sends one to workers
+ * it does not know), after `reconnectInterval` when the broker fell silent or refused a
+ * connection younger than one heartbeat interval. A handler error is reported to
+ * `onError` and the worker re-registers at once, saying DISCONNECT first: the request
+ * gets no reply, and the client's retry recovers it.
+ *
+ * ```ts
+ * const worker = new MajordomoWorker("tcp://127.0.0.1:5555", "echo", async request => request)
+ * // Streaming: partial replies, then the final one.
+ * const counter = new MajordomoWorker(endpoint, "count", async ([n], reply) => {
+ *   for (let i = 1; i < Number(n); i++) await reply.partial(String(i))
+ *   return String(n)
+ * })
+ * ```
+ */
+export class MajordomoWorker {
+  readonly #endpoint: string
+  readonly #service: string
+  readonly #handler: MajordomoHandler
+  readonly #heartbeatInterval: number
+  readonly #liveness: number
+  readonly #reconnectInterval: number
+  readonly #onError: (error: Error) => void
+  readonly #stats: MajordomoWorkerStats = {connections: 0, requests: 0, replies: 0, malformed: 0}
+  #connection: Connection | undefined
+  #timer: NodeJS.Timeout
+  #reconnectTimer: NodeJS.Timeout | undefined
+  /** The requests being served, one after another. */
+  #work: Promise<void> = Promise.resolve()
+  #loops = new Set<Promise<void>>()
+  #closed = false
+
+  /**
+   * @param brokerEndpoint The broker's endpoint, e.g. `tcp://127.0.0.1:5555`.
+   * @param service The service name to register (not `mmi.*`: the broker keeps those).
+   * @param handler Serves each request; see {@link MajordomoHandler}.
+   * @throws TypeError / RangeError for an invalid argument or option (the message names
+   *   it); ZmqError when the endpoint is invalid.
+   */
+  constructor(
+    brokerEndpoint: string,
+    service: string,
+    handler: MajordomoHandler,
+    options?: MajordomoWorkerOptions,
+  ) {
+    this.#endpoint = checkName("brokerEndpoint", brokerEndpoint)
+    this.#service = checkName("service", service)
+    if (service.startsWith("mmi.")) {
+      throw new RangeError(`service must not start with "mmi." (reserved for the broker)`)
+    }
+    if (typeof handler !== "function") {
+      throw new TypeError(`handler must be a function, got ${typeof handler}`)
+    }
+    this.#handler = handler
+    const {
+      heartbeatInterval = 2500,
+      liveness = 3,
+      reconnectInterval = 2500,
+      onError,
+    } = checkOptions("MajordomoWorker", options)
+    this.#heartbeatInterval = checkMs("heartbeatInterval", heartbeatInterval)
+    this.#liveness = checkCount("liveness", liveness)
+    this.#reconnectInterval = checkMs("reconnectInterval", reconnectInterval, 0)
+    this.#onError = checkCallback("onError", onError) ?? warn
+    // Connect first: an invalid endpoint throws here, before any timer exists.
+    this.#connect()
+    this.#timer = setInterval(() => this.#tick(), this.#heartbeatInterval)
+  }
+
+  /** The service this worker serves. */
+  get service(): string {
+    return this.#service
+  }
+
+  /** A copy of the worker's counters. */
+  get stats(): MajordomoWorkerStats {
+    return {...this.#stats}
+  }
+
+  /**
+   * Sends DISCONNECT (best effort, for up to 100 ms), closes the socket and stops the
+   * timers. A request being served is abandoned: its `reply.signal` aborts and its reply
+   * is dropped. Safe to call more than once.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    clearInterval(this.#timer)
+    clearTimeout(this.#reconnectTimer)
+    this.#disconnect(true)
+    await Promise.all(this.#loops)
+  }
+
+  #report(err: unknown): void {
+    const error = err instanceof Error ? err : new Error(String(err))
+    try {
+      this.#onError(error)
+    } catch {
+      // An onError that throws must not break the worker.
+    }
+  }
+
+  #connect(): void {
+    if (this.#closed) return
+    const socket = new Dealer({linger: 0})
+    try {
+      socket.connect(this.#endpoint)
+    } catch (err) {
+      socket.close()
+      throw err
+    }
+    const connection: Connection = {
+      socket,
+      controller: new AbortController(),
+      lastHeard: Date.now(),
+      opened: Date.now(),
+    }
+    this.#connection = connection
+    this.#stats.connections++
+    this.#send(connection, [WORKER_V2, byte[W_READY], this.#service])
+    const loop = this.#receive(connection).finally(() => this.#loops.delete(loop))
+    this.#loops.add(loop)
+  }
+
+  /** Ends the current connection (with DISCONNECT when `goodbye`): its requests are abandoned. */
+  #disconnect(goodbye: boolean): void {
+    const connection = this.#connection
+    if (connection === undefined) return
+    this.#connection = undefined
+    connection.controller.abort()
+    const {socket} = connection
+    try {
+      if (goodbye) {
+        socket.linger = GOODBYE_LINGER
+        this.#send(connection, [WORKER_V2, byte[W_DISCONNECT]])
+      }
+      socket.close()
+    } catch (err) {
+      this.#report(err)
+    }
+  }
+
+  /** Starts over on a new socket, now or after `wait` ms. */
+  #reconnect(wait: number, goodbye: boolean): void {
+    this.#disconnect(goodbye)
+    if (this.#closed || this.#reconnectTimer !== undefined) return
+    if (wait === 0 && this.#tryConnect()) return
+    // After a failed connect (say, out of file descriptors): try again later, not never.
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = undefined
+      if (!this.#tryConnect()) this.#reconnect(this.#reconnectInterval, false)
+    }, wait || this.#reconnectInterval)
+  }
+
+  #tryConnect(): boolean {
+    try {
+      this.#connect()
+      return true
+    } catch (err) {
+      this.#report(err)
+      return false
+    }
+  }
+
+  #send(connection: Connection, frames: MessageLike[]): Promise<void> {
+    // While the broker is away the send may wait (high-water mark): never await it in a
+    // timer, and a closed socket's rejection only means the connection ended.
+    const sent = sendAndRecheck(connection.socket, frames)
+    sent.catch(err => {
+      if (!isClosedError(err)) this.#report(err)
+    })
+    return sent
+  }
+
+  async #receive(connection: Connection): Promise<void> {
+    try {
+      for await (const frames of connection.socket) {
+        connection.lastHeard = Date.now()
+        this.#command(connection, frames)
+        if (this.#connection !== connection) return
+      }
+    } catch (err) {
+      if (isClosedError(err)) return
+      this.#report(err)
+      if (this.#connection === connection) this.#reconnect(this.#reconnectInterval, false)
+    }
+  }
+
+  #command(connection: Connection, frames: Buffer[]): void {
+    if (frames.length < 2 || !frames[0].equals(WORKER_V2) || frames[1].length !== 1) {
+      this.#stats.malformed++
+      return
+    }
+    switch (frames[1][0]) {
+      case W_REQUEST:
+        // [header, REQUEST, client, "", body…]
+        if (frames.length < 5 || frames[3].length !== 0) break
+        this.#stats.requests++
+        this.#enqueue(connection, frames[2], frames.slice(4))
+        return
+      case W_HEARTBEAT:
+        if (frames.length !== 2) break
+        return
+      case W_DISCONNECT:
+        if (frames.length !== 2) break
+        // The broker forgot us (restarted, or took us for dead): register again at once,
+        // unless it refuses this worker outright (then a loop must not spin).
+        this.#reconnect(
+          Date.now() - connection.opened < this.#heartbeatInterval ? this.#reconnectInterval : 0,
+          false,
+        )
+        return
+    }
+    this.#stats.malformed++
+  }
+
+  #enqueue(connection: Connection, client: Buffer, body: Buffer[]): void {
+    this.#work = this.#work.then(() => this.#serve(connection, client, body))
+  }
+
+  async #serve(connection: Connection, client: Buffer, body: Buffer[]): Promise<void> {
+    const {signal} = connection.controller
+    if (signal.aborted) return
+    const reply: MajordomoReply = {
+      partial: partial => {
+        const frames = bodyFrames(partial)
+        if (signal.aborted) return Promise.reject(zmqError("EBADF"))
+        return this.#send(connection, [WORKER_V2, byte[W_PARTIAL], client, EMPTY, ...frames])
+      },
+      signal,
+    }
+    try {
+      const result = await this.#handler(body, reply)
+      const frames = bodyFrames(result)
+      if (signal.aborted) return
+      await this.#send(connection, [WORKER_V2, byte[W_FINAL], client, EMPTY, ...frames])
+      this.#stats.replies++
+    } catch (err) {
+      // A handler stopped by the end of its connection: nothing to report.
+      if (signal.aborted && isClosedError(err)) return
+      this.#report(err)
+      // Without a FINAL the broker would take this worker for busy forever: start over.
+      if (this.#connection === connection) this.#reconnect(0, true)
+    }
+  }
+
+  /** Each heartbeat interval: detect a silent broker, send a heartbeat. */
+  #tick(): void {
+    const connection = this.#connection
+    if (connection === undefined) return
+    const now = Date.now()
+    if (now - connection.lastHeard > this.#heartbeatInterval * this.#liveness) {
+      this.#reconnect(this.#reconnectInterval, false)
+    } else {
+      this.#send(connection, [WORKER_V2, byte[W_HEARTBEAT]])
+    }
+  }
+}

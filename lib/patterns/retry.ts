@@ -1,0 +1,177 @@
+/**
+ * What the chapter 4 patterns (Lazy Pirate, Paranoid Pirate, Freelance) share: a try
+ * bounded in time, peers that count as gone after a silence, backoff between reconnects,
+ * sends that keep a pending receive awake, and the checks of their options. Internal:
+ * not re-exported by the patterns index.
+ * @module
+ * @internal
+ */
+import {ZmqError} from "../errors"
+import type {MessageLike} from "../message"
+
+/** What {@link within} resolves with when the time ran out first. */
+export const timedOut: unique symbol = Symbol("timed out")
+
+/**
+ * Waits for `promise` at most `ms` milliseconds: resolves with its value, or with
+ * {@link timedOut}. Rejects like `promise`, or with the signal's reason when it is
+ * aborted first. The promise itself is left running: its owner cancels it (usually by
+ * closing the socket it waits on).
+ */
+export function within<T>(
+  promise: Promise<T>,
+  ms: number,
+  signal?: AbortSignal,
+): Promise<T | typeof timedOut> {
+  if (signal?.aborted) return Promise.reject(signal.reason)
+  return new Promise((resolve, reject) => {
+    const finish = () => {
+      clearTimeout(timer)
+      signal?.removeEventListener("abort", onAbort)
+    }
+    const onAbort = () => {
+      finish()
+      reject(signal!.reason)
+    }
+    const timer = setTimeout(
+      () => {
+        finish()
+        resolve(timedOut)
+      },
+      Math.max(0, ms),
+    )
+    signal?.addEventListener("abort", onAbort, {once: true})
+    promise.then(
+      value => {
+        finish()
+        resolve(value)
+      },
+      (err: unknown) => {
+        finish()
+        reject(err)
+      },
+    )
+  })
+}
+
+/**
+ * A peer that is alive while it has been heard from within `liveness × interval` ms,
+ * the rule of the guide's heartbeating (ppqueue, ppworker, flcliapi).
+ */
+export class Liveness {
+  #expires: number
+
+  constructor(readonly ttl: number) {
+    this.#expires = Date.now() + ttl
+  }
+
+  /** The peer spoke (any message counts). */
+  heard(now = Date.now()): void {
+    this.#expires = now + this.ttl
+  }
+
+  /** Whether the peer has been silent for the whole time to live. */
+  expired(now = Date.now()): boolean {
+    return now >= this.#expires
+  }
+
+  /** Milliseconds until the peer counts as gone (0 when it does already). */
+  remaining(now = Date.now()): number {
+    return Math.max(0, this.#expires - now)
+  }
+}
+
+/** Exponential backoff: `initial`, doubling on every call of `next()`, capped at `max`. */
+export class Backoff {
+  #next: number
+
+  constructor(
+    readonly initial: number,
+    readonly max: number,
+  ) {
+    this.#next = initial
+  }
+
+  /** The delay to wait now; the one after it is twice as long (up to `max`). */
+  next(): number {
+    const delay = this.#next
+    this.#next = Math.min(this.max, this.#next * 2)
+    return delay
+  }
+
+  /** Back to `initial`, after the peer answered. */
+  reset(): void {
+    this.#next = this.initial
+  }
+}
+
+/**
+ * Sends on a socket that may have a receive pending, and sees that the receive is not
+ * left waiting. libzmq's notification descriptor is edge-triggered: a send that
+ * libzmq takes at once also processes the socket's commands, which can swallow the
+ * wake-up of a message that arrived meanwhile, and the pending receive then waits until
+ * some later event (possibly forever). Reading the socket's events re-arms it. Use it
+ * (and read `readable` after `connect()`) on every socket a loop receives from.
+ */
+export function sendAwake(
+  socket: {send(message: MessageLike[]): Promise<void>; readonly readable: boolean},
+  frames: MessageLike[],
+): Promise<void> {
+  const sent = socket.send(frames)
+  void socket.readable
+  return sent
+}
+
+/** Whether an error only says that a socket (or its context) was closed under a loop. */
+export function isClosedError(err: unknown): boolean {
+  return err instanceof ZmqError && (err.code === "EBADF" || err.code === "ETERM")
+}
+
+/** Checks that `options` is an object (or absent) and returns it. */
+export function checkOptions<T extends object>(name: string, options: T | undefined): T {
+  if (options === undefined) return {} as T
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`${name} options must be an object, got ${describe(options)}`)
+  }
+  return options
+}
+
+/** Checks an optional callback option. */
+export function checkFunction<F extends (...args: never[]) => unknown>(
+  name: string,
+  value: F | undefined,
+): F | undefined {
+  if (value !== undefined && typeof value !== "function") {
+    throw new TypeError(`${name} must be a function, got ${describe(value)}`)
+  }
+  return value
+}
+
+/** Checks the `signal` of a call's options. */
+export function checkSignal(options: {signal?: AbortSignal} | undefined): AbortSignal | undefined {
+  if (options === undefined) return undefined
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`request options must be an object, got ${describe(options)}`)
+  }
+  const {signal} = options
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError(`signal must be an AbortSignal, got ${describe(signal)}`)
+  }
+  return signal
+}
+
+/** Checks an endpoint argument. */
+export function checkEndpoint(name: string, value: unknown): string {
+  if (typeof value !== "string") {
+    throw new TypeError(`${name} must be an endpoint string, got ${describe(value)}`)
+  }
+  if (value === "") throw new RangeError(`${name} must not be empty`)
+  return value
+}
+
+function describe(value: unknown): string {
+  return value === null ? "null" : typeof value
+}
+
+/** For promises whose failure is handled elsewhere (or does not matter). */
+export function ignore(): void {}
