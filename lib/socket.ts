@@ -562,6 +562,7 @@ export class Socket {
           : this._native.send(message)
         if (sent) {
           this.#spend(1)
+          this.#recheck()
           return resolved
         }
       } catch (err) {
@@ -592,6 +593,7 @@ export class Socket {
       try {
         if (this.#sendTrackedNow(message, tracker)) {
           this.#spend(1)
+          this.#recheck()
           return {sent: resolved, released}
         }
         sent =
@@ -667,6 +669,7 @@ export class Socket {
         return Promise.reject(fromNative(err))
       }
       this.#spend(index)
+      this.#recheck()
       if (index === list.length) return resolved
     }
     const op = {many: {list, index}} as SendOperation
@@ -780,10 +783,22 @@ export class Socket {
    */
   #takeNow(): unknown {
     if (this.#receivers.length > 0 || this.#budget <= 0 || this.#closed) return nothing
-    if (this.#ready.length === 0) this.#fill()
+    if (this.#ready.length === 0) {
+      this.#fill()
+      this.#recheck()
+    }
     if (this.#ready.length === 0) return nothing
     this.#spend(1)
     return this.#ready.shift()
+  }
+
+  /**
+   * Looks at the socket's events again after an operation that did not wait: libzmq
+   * may have consumed there the descriptor's wake-up that pending operations (of the
+   * other direction, or a Poller) wait for, and the descriptor would not signal again.
+   */
+  #recheck(): void {
+    if (this.#senders.length + this.#receivers.length + this.#watchers.length > 0) this.#arm()
   }
 
   /** @internal */
@@ -835,6 +850,7 @@ export class Socket {
       } catch (err) {
         if (this.#ready.length === 0) return Promise.reject(fromNative(err))
       }
+      this.#recheck()
       if (this.#ready.length > 0) return Promise.resolve(this.#take(max))
     }
     if (this.#closed) return Promise.reject(zmqError("EBADF"))

@@ -168,6 +168,54 @@ describe("sending and receiving", () => {
     expect(received).to.deep.equal([...Array(6000).keys()].filter(i => i !== 4500))
   })
 
+  // libzmq signals a socket's descriptor once per batch of commands, and any send or
+  // receive may process them: an operation that completes at once must not leave a
+  // pending one of the other direction waiting for a signal that was already consumed.
+  const busyWait = (ms: number) => {
+    const until = Date.now() + ms
+    while (Date.now() < until);
+  }
+
+  it("wakes a pending receive after a send on the same socket processed its signal", async () => {
+    const router = track(new zmq.Router())
+    const dealer = track(new zmq.Dealer())
+    dealer.connect(await bindAny(router, "tcp"))
+    await dealer.send("hello")
+    const [id] = await router.receive()
+    for (let round = 0; round < 30; round++) {
+      const received = dealer.receive()
+      await router.send([id, `ping ${round}`])
+      // Lets the I/O thread deliver the ping (and signal) before the send below runs.
+      busyWait(2)
+      await dealer.send("pong")
+      const [ping] = await within(received, 2000, `ping ${round}`)
+      expect(ping.toString()).to.equal(`ping ${round}`)
+      await router.receive()
+    }
+  })
+
+  it("wakes a pending send after a receive on the same socket processed its signal", async () => {
+    const router = track(new zmq.Router({receiveHighWaterMark: 1}))
+    const dealer = track(new zmq.Dealer({sendHighWaterMark: 1}))
+    dealer.connect(await bindAny(router, "inproc"))
+    await dealer.send("hello")
+    const [id] = await router.receive()
+    for (let round = 0; round < 30; round++) {
+      // inproc holds both high-water marks: two messages fit, the third waits.
+      await dealer.send("fill 1")
+      await dealer.send("fill 2")
+      const blocked = dealer.send("blocked")
+      expect(await isPending(blocked)).to.equal(true)
+      await router.send([id, "x"])
+      await router.receive() // makes room: libzmq tells the dealer it may write again
+      busyWait(2)
+      await dealer.receive()
+      await within(blocked, 2000, `blocked send ${round}`)
+      await router.receive()
+      await router.receive()
+    }
+  })
+
   it("accepts every kind of bytes and strings as frames", async () => {
     const {push, pull} = await pipe()
     const bytes = [1, 2, 3, 4, 5, 6, 7, 8]
