@@ -449,6 +449,7 @@ export class Socket {
       if (error instanceof ZmqError) error.message = `${error.message} (${method} ${address})`
       throw error
     }
+    this._recheck()
   }
 
   /**
@@ -562,7 +563,7 @@ export class Socket {
           : this._native.send(message)
         if (sent) {
           this.#spend(1)
-          this.#recheck()
+          this._recheck()
           return resolved
         }
       } catch (err) {
@@ -593,7 +594,7 @@ export class Socket {
       try {
         if (this.#sendTrackedNow(message, tracker)) {
           this.#spend(1)
-          this.#recheck()
+          this._recheck()
           return {sent: resolved, released}
         }
         sent =
@@ -669,7 +670,7 @@ export class Socket {
         return Promise.reject(fromNative(err))
       }
       this.#spend(index)
-      this.#recheck()
+      this._recheck()
       if (index === list.length) return resolved
     }
     const op = {many: {list, index}} as SendOperation
@@ -785,7 +786,7 @@ export class Socket {
     if (this.#receivers.length > 0 || this.#budget <= 0 || this.#closed) return nothing
     if (this.#ready.length === 0) {
       this.#fill()
-      this.#recheck()
+      this._recheck()
     }
     if (this.#ready.length === 0) return nothing
     this.#spend(1)
@@ -793,11 +794,12 @@ export class Socket {
   }
 
   /**
-   * Looks at the socket's events again after an operation that did not wait: libzmq
-   * may have consumed there the descriptor's wake-up that pending operations (of the
-   * other direction, or a Poller) wait for, and the descriptor would not signal again.
+   * @internal Looks at the socket's events again after a call that went through libzmq
+   * without waiting (a send, a receive, a connect…): libzmq may have consumed there the
+   * descriptor's wake-up that pending operations (of the other direction, or a Poller)
+   * wait for, and the descriptor would not signal again.
    */
-  #recheck(): void {
+  _recheck(): void {
     if (this.#senders.length + this.#receivers.length + this.#watchers.length > 0) this.#arm()
   }
 
@@ -850,7 +852,7 @@ export class Socket {
       } catch (err) {
         if (this.#ready.length === 0) return Promise.reject(fromNative(err))
       }
-      this.#recheck()
+      this._recheck()
       if (this.#ready.length > 0) return Promise.resolve(this.#take(max))
     }
     if (this.#closed) return Promise.reject(zmqError("EBADF"))
