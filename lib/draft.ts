@@ -160,7 +160,9 @@ export class Peer extends Socket {
   connectPeer(address: string): number {
     if (typeof address !== "string")
       throw new TypeError("connectPeer(address): address must be a string")
-    return this._call(native => native.connectPeer(address), address)
+    const routingId = this._call(native => native.connectPeer(address), address)
+    this._recheck()
+    return routingId
   }
 
   protected override _draftMessage(parts: Message[], info: DraftReceiveInfo): unknown {

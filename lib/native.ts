@@ -33,6 +33,12 @@ export interface NativeSocket {
   send(message: unknown, track?: number): boolean
   /** Sends messages list[start..end); returns how many were accepted. */
   sendMany(list: readonly unknown[], start: number, end: number): number
+  /**
+   * Sends the messages packed in `data`: `sizes[i]` is the length of frame i (the frames
+   * lie back to back), with `packedMore` set when another part of its message follows.
+   * Returns how many whole messages libzmq accepted.
+   */
+  sendPacked(data: Uint8Array, sizes: Uint32Array, frames: number): number
   /** Draft sockets: sends one frame with a routing id and/or group. */
   sendDraft(frame: unknown, routingId: number | undefined, group: string | undefined): boolean
   setReceiveBuffers(meta: Uint32Array, extras: unknown[]): void
@@ -106,6 +112,7 @@ export interface NativeBinding {
   Socket: {
     new (context: NativeContext, type: number): NativeSocket
     readonly zeroCopyMin: number
+    readonly packedMore: number
     readonly poolFrameMax: number
   }
   Proxy: new () => NativeProxy

@@ -60,6 +60,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
   Napi::Value Wait(const Napi::CallbackInfo& info);
   Napi::Value Send(const Napi::CallbackInfo& info);
   Napi::Value SendMany(const Napi::CallbackInfo& info);
+  Napi::Value SendPacked(const Napi::CallbackInfo& info);
   Napi::Value SendDraft(const Napi::CallbackInfo& info);
   void SetReceiveBuffers(const Napi::CallbackInfo& info);
   void SetMetadata(const Napi::CallbackInfo& info);

@@ -69,6 +69,153 @@ describe("sending and receiving", () => {
     })
   })
 
+  it("keeps order and bytes when a batch mixes small, large, typed, empty and string frames", async () => {
+    // Small byte arrays travel packed into one buffer, the rest frame by frame: the
+    // switches between the two ways, and packs that fill up, must not reorder anything.
+    const {push, pull} = await pipe({sendHighWaterMark: 50, receiveHighWaterMark: 50})
+    const frame = (i: number, size: number) => Buffer.alloc(size, i & 0xff)
+    const messages: (zmq.MessageLike | zmq.MessageLike[])[] = []
+    for (let i = 0; i < 600; i++) {
+      switch (i % 6) {
+        case 0:
+          messages.push(frame(i, 2000)) // 33 of these fill a pack
+          break
+        case 1:
+          messages.push([frame(i, 16), frame(i, 100 * 1024), frame(i, 0)])
+          break
+        case 2:
+          messages.push(`string ${i}`)
+          break
+        case 3:
+          messages.push(new Uint16Array([i, i + 1]))
+          break
+        case 4:
+          messages.push([frame(i, 0), frame(i, 3000), frame(i, 1)])
+          break
+        default:
+          messages.push(Buffer.alloc(0))
+      }
+    }
+    // Half through sendMany, half through un-awaited sends that queue at the high-water mark.
+    const sent = [push.sendMany(messages.slice(0, 300))]
+    for (const message of messages.slice(300)) sent.push(push.send(message))
+    for (let i = 0; i < messages.length; i++) {
+      const received = await within(pull.receive(), 5000, `message ${i}`)
+      const expected = ([] as zmq.MessageLike[]).concat(messages[i] as zmq.MessageLike)
+      expect(received.length, `parts of message ${i}`).to.equal(expected.length)
+      expected.forEach((part, j) => {
+        const bytes =
+          typeof part === "string"
+            ? Buffer.from(part)
+            : Buffer.from(
+                (part as Uint8Array).buffer,
+                (part as Uint8Array).byteOffset,
+                (part as Uint8Array).byteLength,
+              )
+        expect(received[j].equals(bytes), `message ${i} part ${j}`).to.equal(true)
+      })
+    }
+    await within(Promise.all(sent), 5000, "all sends")
+  })
+
+  it("delivers what a batch sent before a message libzmq refused, once", async () => {
+    const router = track(new zmq.Router({mandatory: true}))
+    const dealer = track(new zmq.Dealer({routingId: "known"}))
+    dealer.connect(await bindAny(router, "inproc"))
+    await dealer.send("hello")
+    await router.receive()
+    const refused = await router
+      .sendMany(
+        [
+          ["known", "1"],
+          ["known", "2"],
+          ["nobody", "3"],
+          ["known", "4"],
+        ].map(parts => parts.map(part => Buffer.from(part))),
+      )
+      .then(
+        () => null,
+        (err: unknown) => err as zmq.ZmqError,
+      )
+    expect(refused?.code).to.equal("EHOSTUNREACH")
+    await router.send(["known", "after"])
+    const received: string[] = []
+    for (let i = 0; i < 3; i++) received.push((await within(dealer.receive(), 2000))[0].toString())
+    expect(received).to.deep.equal(["1", "2", "after"])
+  })
+
+  it("settles each queued send once when libzmq refuses one of them", async () => {
+    const router = track(new zmq.Router({mandatory: true, sendHighWaterMark: 0}))
+    const dealer = track(new zmq.Dealer({routingId: "known", receiveHighWaterMark: 0}))
+    dealer.connect(await bindAny(router, "inproc"))
+    await dealer.send("hello")
+    await router.receive()
+    // More sends than one turn moves: the rest queue and go out in batches, with the
+    // refused one in the middle of a batch.
+    const known = Buffer.from("known")
+    const outcomes = await Promise.all(
+      Array.from({length: 6000}, (_, i) =>
+        router.send([i === 4500 ? Buffer.from("nobody") : known, Buffer.from(String(i))]).then(
+          () => "sent",
+          (err: zmq.ZmqError) => err.code,
+        ),
+      ),
+    )
+    expect(outcomes.filter(o => o === "sent")).to.have.length(5999)
+    expect(outcomes[4500]).to.equal("EHOSTUNREACH")
+    const received = []
+    for (let i = 0; i < 5999; i++) received.push(Number((await dealer.receive())[0].toString()))
+    expect(received).to.deep.equal([...Array(6000).keys()].filter(i => i !== 4500))
+  })
+
+  // libzmq signals a socket's descriptor once per batch of commands, and any send or
+  // receive may process them: an operation that completes at once must not leave a
+  // pending one of the other direction waiting for a signal that was already consumed.
+  const busyWait = (ms: number) => {
+    const until = Date.now() + ms
+    while (Date.now() < until);
+  }
+
+  it("wakes a pending receive after a send on the same socket processed its signal", async () => {
+    const router = track(new zmq.Router())
+    const dealer = track(new zmq.Dealer())
+    dealer.connect(await bindAny(router, "tcp"))
+    await dealer.send("hello")
+    const [id] = await router.receive()
+    for (let round = 0; round < 30; round++) {
+      const received = dealer.receive()
+      await router.send([id, `ping ${round}`])
+      // Lets the I/O thread deliver the ping (and signal) before the send below runs.
+      busyWait(2)
+      await dealer.send("pong")
+      const [ping] = await within(received, 2000, `ping ${round}`)
+      expect(ping.toString()).to.equal(`ping ${round}`)
+      await router.receive()
+    }
+  })
+
+  it("wakes a pending send after a receive on the same socket processed its signal", async () => {
+    const router = track(new zmq.Router({receiveHighWaterMark: 1}))
+    const dealer = track(new zmq.Dealer({sendHighWaterMark: 1}))
+    dealer.connect(await bindAny(router, "inproc"))
+    await dealer.send("hello")
+    const [id] = await router.receive()
+    for (let round = 0; round < 30; round++) {
+      // inproc holds both high-water marks: two messages fit, the third waits.
+      await dealer.send("fill 1")
+      await dealer.send("fill 2")
+      const blocked = dealer.send("blocked")
+      expect(await isPending(blocked)).to.equal(true)
+      await router.send([id, "x"])
+      await router.receive() // makes room: libzmq tells the dealer it may write again
+      busyWait(2)
+      await dealer.receive()
+      await within(blocked, 2000, `blocked send ${round}`)
+      await router.receive()
+      await router.receive()
+    }
+  })
+
   it("accepts every kind of bytes and strings as frames", async () => {
     const {push, pull} = await pipe()
     const bytes = [1, 2, 3, 4, 5, 6, 7, 8]
