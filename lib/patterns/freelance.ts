@@ -16,7 +16,6 @@ import {
   ignore,
   isClosedError,
   Liveness,
-  sendAwake,
 } from "./retry"
 import {checkCount, checkMs} from "./util"
 
@@ -178,8 +177,6 @@ export class FreelanceClient {
     // A second pipe with the same routing id would abort libzmq (router.cpp asserts).
     if (this.#servers.has(endpoint)) throw new Error(`Already connected to ${endpoint}`)
     this.#socket.connect(endpoint, {routingId: endpoint})
-    // connect() processes the socket's commands too: re-arm the pending receive.
-    void this.#socket.readable
     const server: Server = {endpoint, alive: false, liveness: new Liveness(this.#ttl)}
     this.#servers.set(endpoint, server)
     this.#send([endpoint, PING])
@@ -361,7 +358,7 @@ export class FreelanceClient {
   #send(frames: MessageLike[]): void {
     // Without `mandatory` a Router never waits: a server's pipe exists from connect()
     // and holds messages (up to the high-water mark) until it is reachable.
-    sendAwake(this.#socket, frames).catch((err: unknown) => {
+    this.#socket.send(frames).catch((err: unknown) => {
       if (!isClosedError(err)) this.#onError?.(err as Error)
     })
   }
@@ -449,8 +446,6 @@ export class FreelanceServer {
       this.#named = true
     }
     await this.#socket.bind(endpoint)
-    // Binding processes the socket's commands too: re-arm the pending receive.
-    void this.#socket.readable
   }
 
   /** Stops serving and closes the socket; replies still being computed are dropped. */
@@ -475,7 +470,7 @@ export class FreelanceServer {
       // Malformed (no control frame, or an empty one): dropped.
       if (control === undefined || control.length === 0) continue
       if (control.equals(PING)) {
-        sendAwake(this.#socket, [client, PONG]).catch(ignore)
+        this.#socket.send([client, PONG]).catch(ignore)
       } else {
         void this.#answer(client, control, body)
       }
@@ -485,7 +480,7 @@ export class FreelanceServer {
   async #answer(client: Buffer, sequence: Buffer, request: Buffer[]): Promise<void> {
     try {
       const reply = await this.#handler(request)
-      await sendAwake(this.#socket, [client, sequence, ...(Array.isArray(reply) ? reply : [reply])])
+      await this.#socket.send([client, sequence, ...(Array.isArray(reply) ? reply : [reply])])
     } catch (err) {
       if (!(this.#closed && isClosedError(err))) this.#onError?.(err as Error)
     }

@@ -17,7 +17,6 @@ import {
   CLIENT_V2,
   EMPTY,
   isClosedError,
-  sendAndRecheck,
   W1_DISCONNECT,
   W1_HEARTBEAT,
   W1_READY,
@@ -287,7 +286,7 @@ export class MajordomoBroker {
 
   #send(frames: Buffer[]): void {
     // A Router never blocks (it drops what it cannot route); only close rejects.
-    sendAndRecheck(this.#router, frames).catch(err => {
+    this.#router.send(frames).catch(err => {
       if (!isClosedError(err)) this.#report(err)
     })
   }

@@ -84,23 +84,3 @@ export function checkOptions<T extends object>(what: string, value: T | undefine
 export function warn(error: Error): void {
   process.emitWarning(error)
 }
-
-/** The part of a socket {@link sendAndRecheck} needs. */
-interface Sender<M> {
-  send(message: M): Promise<void>
-  readonly writable: boolean
-  readonly closed: boolean
-}
-
-/**
- * Sends, then has the socket look at its state again. A send that libzmq completes at
- * once processes the socket's pending commands, and with them the wake-up (ZMQ_FD is
- * edge-triggered) that a receive waiting on the same socket needs: that receive would
- * stall until some later event. Reading `writable` reads ZMQ_EVENTS and re-arms the
- * waiting operations. (Worked around here; lib/socket.ts's send could do it itself.)
- */
-export function sendAndRecheck<M>(socket: Sender<M>, message: M): Promise<void> {
-  const sent = socket.send(message)
-  if (!socket.closed) void socket.writable
-  return sent
-}

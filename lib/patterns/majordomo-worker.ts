@@ -14,7 +14,6 @@ import {
   checkOptions,
   EMPTY,
   isClosedError,
-  sendAndRecheck,
   W_DISCONNECT,
   W_FINAL,
   W_HEARTBEAT,
@@ -271,7 +270,7 @@ export class MajordomoWorker {
   #send(connection: Connection, frames: MessageLike[]): Promise<void> {
     // While the broker is away the send may wait (high-water mark): never await it in a
     // timer, and a closed socket's rejection only means the connection ended.
-    const sent = sendAndRecheck(connection.socket, frames)
+    const sent = connection.socket.send(frames)
     sent.catch(err => {
       if (!isClosedError(err)) this.#report(err)
     })

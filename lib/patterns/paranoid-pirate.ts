@@ -13,7 +13,6 @@ import {
   checkOptions,
   isClosedError,
   Liveness,
-  sendAwake,
   timedOut,
   within,
 } from "./retry"
@@ -126,9 +125,6 @@ export class ParanoidPirateQueue {
     checkEndpoint("backend", backend)
     await this.#frontend.bind(frontend)
     await this.#backend.bind(backend)
-    // Binding processes the sockets' commands too: re-arm the pending receives.
-    void this.#frontend.readable
-    void this.#backend.readable
   }
 
   /** The frontend endpoint last bound (with the real port of a `:*` bind), or null. */
@@ -176,7 +172,7 @@ export class ParanoidPirateQueue {
       this.#workerReady(id)
       // One frame: READY, HEARTBEAT, or an unknown command, which is dropped.
       if (rest.length <= 1) continue
-      sendAwake(this.#frontend, rest).catch(err => this.#report(err))
+      this.#frontend.send(rest).catch(err => this.#report(err))
     }
   }
 
@@ -204,7 +200,7 @@ export class ParanoidPirateQueue {
         continue
       }
       try {
-        await sendAwake(this.#backend, [worker.id, ...request])
+        await this.#backend.send([worker.id, ...request])
         return
       } catch (err) {
         if (isClosedError(err)) return
@@ -260,7 +256,7 @@ export class ParanoidPirateQueue {
         this.#ready.delete(key)
         continue
       }
-      sendAwake(this.#backend, [worker.id, HEARTBEAT]).catch((err: unknown) => {
+      this.#backend.send([worker.id, HEARTBEAT]).catch((err: unknown) => {
         // Unreachable: forget it, unless it spoke again (and was re-added) meanwhile.
         if (!isClosedError(err) && this.#ready.get(key) === worker) this.#ready.delete(key)
       })
@@ -494,7 +490,7 @@ export class ParanoidPirateWorker {
   #send(socket: Dealer, frames: MessageLike[]): void {
     let sent: Promise<void>
     try {
-      sent = sendAwake(socket, frames)
+      sent = socket.send(frames)
     } catch (err) {
       // A reply the handler made of something that is no message.
       this.#onError?.(err as Error)

@@ -1,13 +1,11 @@
 /**
  * What the chapter 4 patterns (Lazy Pirate, Paranoid Pirate, Freelance) share: a try
  * bounded in time, peers that count as gone after a silence, backoff between reconnects,
- * sends that keep a pending receive awake, and the checks of their options. Internal:
- * not re-exported by the patterns index.
+ * and the checks of their options. Internal: not re-exported by the patterns index (no
+ * `@internal` tag: on a file comment it would strip the first import from the typings).
  * @module
- * @internal
  */
 import {ZmqError} from "../errors"
-import type {MessageLike} from "../message"
 
 /** What {@link within} resolves with when the time ran out first. */
 export const timedOut: unique symbol = Symbol("timed out")
@@ -103,23 +101,6 @@ export class Backoff {
   reset(): void {
     this.#next = this.initial
   }
-}
-
-/**
- * Sends on a socket that may have a receive pending, and sees that the receive is not
- * left waiting. libzmq's notification descriptor is edge-triggered: a send that
- * libzmq takes at once also processes the socket's commands, which can swallow the
- * wake-up of a message that arrived meanwhile, and the pending receive then waits until
- * some later event (possibly forever). Reading the socket's events re-arms it. Use it
- * (and read `readable` after `connect()`) on every socket a loop receives from.
- */
-export function sendAwake(
-  socket: {send(message: MessageLike[]): Promise<void>; readonly readable: boolean},
-  frames: MessageLike[],
-): Promise<void> {
-  const sent = socket.send(frames)
-  void socket.readable
-  return sent
 }
 
 /** Whether an error only says that a socket (or its context) was closed under a loop. */
