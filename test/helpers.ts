@@ -190,3 +190,31 @@ export function startProcess(source: string, env: NodeJS.ProcessEnv = {}): Runni
 export async function killAll(): Promise<void> {
   await Promise.all([...running].map(process => process.kill()))
 }
+
+const toClose: (() => unknown)[] = []
+
+/**
+ * Registers something to close after the test, passed or failed (see {@link closeAll}),
+ * so that a failing test leaves nothing running behind it. Returns it.
+ */
+export function closing<T extends {close(): unknown}>(thing: T): T {
+  toClose.push(() => thing.close())
+  return thing
+}
+
+/** Closes what {@link closing} registered, newest first. Call it in `afterEach`. */
+export async function closeAll(): Promise<void> {
+  for (const close of toClose.splice(0).reverse()) await close()
+}
+
+/**
+ * Polls `check` every 10 ms until it holds, failing after `ms`: for state that changes
+ * without an event to await (a counter that another process's messages drive).
+ */
+export async function until(what: string, check: () => boolean, ms = 8000): Promise<void> {
+  const end = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 10))
+  }
+}

@@ -2,25 +2,17 @@ import {expect} from "chai"
 import * as path from "node:path"
 import {Router, ZmqError} from "../lib"
 import {LazyPirateClient, RequestTimeoutError} from "../lib/patterns"
-import {killAll, runNode, startProcess, type RunningProcess} from "./helpers"
+import {
+  closeAll,
+  closing,
+  killAll,
+  runNode,
+  startProcess,
+  until,
+  type RunningProcess,
+} from "./helpers"
 
 const root = path.resolve(__dirname, "..")
-
-/** Closed after each test, passed or failed, so that a failure leaves nothing running. */
-const cleanup: (() => unknown)[] = []
-function closing<T extends {close(): unknown}>(thing: T): T {
-  cleanup.push(() => thing.close())
-  return thing
-}
-
-/** Polls `check` until it holds: waits for a state change rather than for a fixed time. */
-async function until(what: string, check: () => boolean, ms = 8000): Promise<void> {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 10))
-  }
-}
 
 /**
  * A Reply server in its own process, on PORT (or any port). It prints every request it
@@ -72,7 +64,7 @@ describe("patterns: Lazy Pirate", function () {
   this.timeout(30000)
 
   afterEach(async () => {
-    for (const close of cleanup.splice(0).reverse()) await close()
+    await closeAll()
     await killAll()
   })
 

@@ -7,7 +7,15 @@ import {
   ParanoidPirateWorker,
   type ParanoidPirateWorkerOptions,
 } from "../lib/patterns"
-import {killAll, runNode, startProcess, type RunningProcess} from "./helpers"
+import {
+  closeAll,
+  closing,
+  killAll,
+  runNode,
+  startProcess,
+  until,
+  type RunningProcess,
+} from "./helpers"
 
 const root = path.resolve(__dirname, "..")
 
@@ -18,22 +26,6 @@ const HEARTBEAT = "\x02"
 // Short heartbeats, but a generous expiry (5 × 100 ms) for a loaded machine.
 const fast = {heartbeatInterval: 100, liveness: 5}
 const fastWorker: ParanoidPirateWorkerOptions = {...fast, reconnectInitial: 100, reconnectMax: 400}
-
-/** Closed after each test, passed or failed, so that a failure leaves nothing running. */
-const cleanup: (() => unknown)[] = []
-function closing<T extends {close(): unknown}>(thing: T): T {
-  cleanup.push(() => thing.close())
-  return thing
-}
-
-/** Polls `check` until it holds: waits for a state change rather than for a fixed time. */
-async function until(what: string, check: () => boolean, ms = 8000): Promise<void> {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 10))
-  }
-}
 
 /**
  * A worker in its own process, named NAME, connected to QUEUE: answers [NAME, body],
@@ -77,7 +69,7 @@ describe("patterns: Paranoid Pirate", function () {
   this.timeout(30000)
 
   afterEach(async () => {
-    for (const close of cleanup.splice(0).reverse()) await close()
+    await closeAll()
     await killAll()
   })
 
