@@ -7,7 +7,7 @@ import {ZmqError, zmqError} from "../errors"
 import {checkMessage, type MessageLike} from "../message"
 import {Publisher, Request, Router, Subscriber} from "../socket-types"
 import {RequestTimeoutError} from "./errors"
-import {checkCount, checkMs, delay} from "./util"
+import {checkCount, checkMs, delay, warnError} from "./util"
 
 /**
  * The state of a {@link BinaryStar} server, as in the guide's state machine:
@@ -133,10 +133,6 @@ function checkEndpoint(name: string, value: unknown, optional = false): string |
   }
   if (value.length === 0) throw new RangeError(`${name} must not be empty`)
   return value
-}
-
-function warn(error: Error): void {
-  process.emitWarning(error)
 }
 
 /**
@@ -363,7 +359,7 @@ export class BinaryStar {
     if (this.#closed && isClosedError(err)) return
     const error = err instanceof Error ? err : new Error(String(err))
     try {
-      ;(this.#options.onError ?? warn)(error)
+      ;(this.#options.onError ?? warnError)(error)
     } catch {
       // A throwing error callback must not end the loops.
     }
@@ -427,7 +423,7 @@ export class BinaryStar {
   #fatal(error: BinaryStarFatalError): void {
     void this.close()
     try {
-      ;(this.#options.onFatal ?? warn)(error)
+      ;(this.#options.onFatal ?? warnError)(error)
     } catch (err) {
       this.#failed(err)
     }

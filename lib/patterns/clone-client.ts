@@ -17,7 +17,7 @@ import {
 } from "./clone-kvmsg"
 import {checkSetOptions, checkValue, isClosedError, type CloneSetOptions} from "./clone-server"
 import {RequestTimeoutError} from "./errors"
-import {checkMs} from "./util"
+import {checkMs, warnError} from "./util"
 
 /** One change of a {@link CloneClient}'s map. */
 export interface CloneChange {
@@ -83,7 +83,7 @@ export interface CloneClientOptions {
    * ms: once per outage, until a snapshot arrives again.
    */
   onSilent?: (event: CloneSilentEvent) => void
-  /** Called with unexpected errors (of sockets or callbacks). Default: none. */
+  /** Called with unexpected errors (of sockets or callbacks). Default: a process warning. */
   onError?: (error: Error) => void
 }
 
@@ -209,7 +209,7 @@ export class CloneClient {
     this.#onChange = options.onChange
     this.#onSync = options.onSync
     this.#onSilent = options.onSilent
-    this.#onError = options.onError
+    this.#onError = options.onError ?? warnError
     this.#host = {
       subtree: this.#subtree,
       timeout: this.#timeout,

@@ -17,7 +17,7 @@ import {
   resolveEndpoints,
   type CloneEndpoints,
 } from "./clone-kvmsg"
-import {checkCount, checkMs} from "./util"
+import {checkCount, checkMs, warnError} from "./util"
 
 /** Options of a {@link CloneServer}. */
 export interface CloneServerOptions {
@@ -37,7 +37,7 @@ export interface CloneServerOptions {
   /**
    * Called with unexpected errors of the background loops (never with errors of closed
    * sockets, and never for malformed input, which is only counted in
-   * {@link CloneServer.stats}). Default: none (such errors are dropped).
+   * {@link CloneServer.stats}). Default: a process warning.
    */
   onError?: (error: Error) => void
 }
@@ -136,7 +136,7 @@ export class CloneServer {
     if (options.onError !== undefined && typeof options.onError !== "function") {
       throw new TypeError("onError must be a function")
     }
-    this.#onError = options.onError
+    this.#onError = options.onError ?? warnError
   }
 
   /**

@@ -17,7 +17,7 @@ import {
   isClosedError,
   Liveness,
 } from "./retry"
-import {checkCount, checkMs} from "./util"
+import {checkCount, checkMs, warnError} from "./util"
 
 const PING = Buffer.from("PING")
 const PONG = Buffer.from("PONG")
@@ -44,7 +44,7 @@ export interface FreelanceClientOptions {
   context?: Context
   /** Told whenever a server starts or stops counting as alive. */
   onServerStatus?: (endpoint: string, alive: boolean) => void
-  /** Told of unexpected socket errors (closing is not one); by default they are ignored. */
+  /** Told of unexpected socket errors (closing is not one). Default: a process warning. */
   onError?: (error: Error) => void
 }
 
@@ -149,7 +149,7 @@ export class FreelanceClient {
     const interval = checkMs("heartbeatInterval", heartbeatInterval)
     this.#ttl = checkCount("liveness", liveness) * interval
     this.#onServerStatus = checkFunction("onServerStatus", onServerStatus)
-    this.#onError = checkFunction("onError", onError)
+    this.#onError = checkFunction("onError", onError) ?? warnError
     this.#socket = new Router({linger: 0, ...(context !== undefined && {context})})
     this.#heartbeat = setInterval(() => this.#beat(), interval)
     this.#loop = this.#receive()
@@ -382,7 +382,7 @@ export interface FreelanceServerOptions {
   context?: Context
   /**
    * Told of errors of the handler (the request then gets no reply, so the client fails
-   * over) and of unexpected socket errors. By default they are ignored.
+   * over) and of unexpected socket errors. Default: a process warning.
    */
   onError?: (error: Error) => void
 }
@@ -417,7 +417,7 @@ export class FreelanceServer {
       throw new TypeError(`routingId must be a string, got ${typeof routingId}`)
     }
     this.#handler = handler
-    this.#onError = checkFunction("onError", onError)
+    this.#onError = checkFunction("onError", onError) ?? warnError
     this.#socket = new Router({
       linger: 0,
       ...(context !== undefined && {context}),

@@ -80,7 +80,4 @@ export function checkOptions<T extends object>(what: string, value: T | undefine
   return value
 }
 
-/** Where errors go when the user gave no `onError`: a process warning, never a crash. */
-export function warn(error: Error): void {
-  process.emitWarning(error)
-}
+export {warnError as warn} from "./util"

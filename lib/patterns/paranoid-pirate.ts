@@ -16,7 +16,7 @@ import {
   timedOut,
   within,
 } from "./retry"
-import {checkCount, checkMs, delay} from "./util"
+import {checkCount, checkMs, delay, warnError} from "./util"
 
 /** PPP commands: one frame of one byte. */
 const READY = Buffer.from([1])
@@ -37,7 +37,7 @@ export interface ParanoidPirateQueueOptions {
   backend?: string
   /** The context of the queue's sockets (default: the shared one). */
   context?: Context
-  /** Told of unexpected socket errors (closing is not one); by default they are ignored. */
+  /** Told of unexpected socket errors (closing is not one). Default: a process warning. */
   onError?: (error: Error) => void
 }
 
@@ -98,7 +98,7 @@ export class ParanoidPirateQueue {
     this.#ttl = checkCount("liveness", liveness) * interval
     if (frontend !== undefined) checkEndpoint("frontend", frontend)
     if (backend !== undefined) checkEndpoint("backend", backend)
-    this.#onError = checkFunction("onError", onError)
+    this.#onError = checkFunction("onError", onError) ?? warnError
     const shared = {linger: 0, ...(context !== undefined && {context})}
     this.#frontend = new Router(shared)
     // mandatory + sendTimeout 0: a send to a gone or clogged worker fails at once
@@ -292,7 +292,7 @@ export interface ParanoidPirateWorkerOptions {
   onReconnect?: (delay: number) => void
   /**
    * Told of errors of the handler (the request then gets no reply and the client
-   * retries) and of unexpected socket errors. By default they are ignored.
+   * retries) and of unexpected socket errors. Default: a process warning.
    */
   onError?: (error: Error) => void
 }
@@ -369,7 +369,7 @@ export class ParanoidPirateWorker {
     this.#backoff = new Backoff(initial, max)
     this.#context = context
     this.#onReconnect = checkFunction("onReconnect", onReconnect)
-    this.#onError = checkFunction("onError", onError)
+    this.#onError = checkFunction("onError", onError) ?? warnError
     const socket = this.#open()
     this.#loop = this.#run(socket)
   }

@@ -41,3 +41,8 @@ export function checkCount(name: string, value: unknown, min = 1): number {
   }
   return value
 }
+
+/** Where errors go when the user gave no `onError`: a process warning, never silence. */
+export function warnError(error: Error): void {
+  process.emitWarning(error)
+}
