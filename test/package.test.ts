@@ -86,9 +86,19 @@ describe("the package", () => {
     expect(result.stdout.trim()).to.equal("true")
   })
 
-  it("ships type declarations for both entry points", () => {
+  it("serves the patterns from their own entry point to import and require alike", () => {
+    const result = node([
+      "--input-type=module",
+      "-e",
+      'import {LazyPirateClient, MajordomoBroker, CloneServer, RequestTimeoutError} from "zeromq-napi/patterns"; import {ZmqError} from "zeromq-napi"; import {createRequire} from "node:module"; const require = createRequire(import.meta.url); console.log(typeof LazyPirateClient, typeof MajordomoBroker, typeof CloneServer, new RequestTimeoutError("x", 1) instanceof ZmqError, require("zeromq-napi/patterns").LazyPirateClient === LazyPirateClient)',
+    ])
+    expect(result.stderr).to.equal("")
+    expect(result.stdout.trim()).to.equal("function function function true true")
+  })
+
+  it("ships type declarations for every entry point", () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"))
-    for (const entry of [".", "./draft"]) {
+    for (const entry of [".", "./draft", "./patterns"]) {
       const types = manifest.exports[entry].types as string
       expect(fs.existsSync(path.join(root, types)), types).to.equal(true)
     }
