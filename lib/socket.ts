@@ -887,6 +887,9 @@ export class Socket {
       this.#poolOffset = 0
     }
     const pool = this.#pool
+    // Read once: `.buffer` is a runtime call on every access.
+    const poolBuffer = pool.buffer
+    const poolStart = pool.byteOffset
     const frames = this._native.receive(pool, this.#poolOffset, max)
     if (frames === 0) return 0
     const meta = this.#meta
@@ -902,7 +905,7 @@ export class Socket {
       if (flags & FrameFlag.Extra) {
         frame = extras[extra++] as Buffer
       } else {
-        frame = new BufferView(pool.buffer, pool.byteOffset + offset, size)
+        frame = new BufferView(poolBuffer, poolStart + offset, size)
         offset += size
       }
       const routingId = meta[3 * i + 2]
