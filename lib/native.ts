@@ -34,11 +34,13 @@ export interface NativeSocket {
   /** Sends messages list[start..end); returns how many were accepted. */
   sendMany(list: readonly unknown[], start: number, end: number): number
   /**
-   * Sends the messages packed in `data`: `sizes[i]` is the length of frame i (the frames
-   * lie back to back), with `packedMore` set when another part of its message follows.
-   * Returns how many whole messages libzmq accepted.
+   * Sends the first `frames` frames packed in the buffers given to setSendBuffers():
+   * `sizes[i]` is the length of frame i (the frames lie back to back in `data`), with
+   * `packedMore` set when another part of its message follows. Returns how many whole
+   * messages libzmq accepted.
    */
-  sendPacked(data: Uint8Array, sizes: Uint32Array, frames: number): number
+  sendPacked(frames: number): number
+  setSendBuffers(data: Uint8Array, sizes: Uint32Array): void
   /** Draft sockets: sends one frame with a routing id and/or group. */
   sendDraft(frame: unknown, routingId: number | undefined, group: string | undefined): boolean
   setReceiveBuffers(meta: Uint32Array, extras: unknown[]): void

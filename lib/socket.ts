@@ -46,55 +46,55 @@ const BufferView = (
 
 /** How many frames packMessages() packed (their sizes are in packSizes). */
 let packedFrames = 0
+/** Where packMessage() writes next. */
+let packOffset = 0
+
+/**
+ * Packs one message (a small byte array, or an array of them) behind what is packed
+ * already; returns false, and packs nothing, when it is not of that kind or lacks room.
+ */
+function packMessage(message: unknown): boolean {
+  if (message instanceof Uint8Array) {
+    const size = message.byteLength
+    if (size > PACK_FRAME_MAX || size > packData.length - packOffset) return false
+    if (packedFrames === packSizes.length) return false
+    packData.set(message, packOffset)
+    packOffset += size
+    packSizes[packedFrames++] = size
+    return true
+  }
+  if (!Array.isArray(message) || message.length === 0) return false
+  const frames = packedFrames
+  const offset = packOffset
+  for (let j = 0; j < message.length; j++) {
+    const part: unknown = message[j]
+    if (
+      !(part instanceof Uint8Array) ||
+      part.byteLength > PACK_FRAME_MAX ||
+      part.byteLength > packData.length - packOffset ||
+      packedFrames === packSizes.length
+    ) {
+      packedFrames = frames
+      packOffset = offset
+      return false
+    }
+    packData.set(part, packOffset)
+    packOffset += part.byteLength
+    packSizes[packedFrames++] =
+      j + 1 < message.length ? part.byteLength | packedMore : part.byteLength
+  }
+  return true
+}
 
 /**
  * Packs messages of `list` from `start` on into packData/packSizes, as long as each is a
  * small byte array (or an array of them) and there is room; returns how many.
  */
 function packMessages(list: readonly unknown[], start: number, end: number): number {
-  let offset = 0
-  let frames = 0
+  packedFrames = 0
+  packOffset = 0
   let i = start
-  for (; i < end; i++) {
-    const message = list[i]
-    if (message instanceof Uint8Array) {
-      const size = message.byteLength
-      if (size > PACK_FRAME_MAX || size > packData.length - offset || frames === packSizes.length) {
-        break
-      }
-      packData.set(message, offset)
-      offset += size
-      packSizes[frames++] = size
-    } else if (Array.isArray(message) && message.length > 0) {
-      const first = frames
-      const firstOffset = offset
-      let fits = true
-      for (let j = 0; j < message.length; j++) {
-        const part: unknown = message[j]
-        if (
-          !(part instanceof Uint8Array) ||
-          part.byteLength > PACK_FRAME_MAX ||
-          part.byteLength > packData.length - offset ||
-          frames === packSizes.length
-        ) {
-          fits = false
-          break
-        }
-        packData.set(part, offset)
-        offset += part.byteLength
-        packSizes[frames++] =
-          j + 1 < message.length ? part.byteLength | packedMore : part.byteLength
-      }
-      if (!fits) {
-        frames = first
-        offset = firstOffset
-        break
-      }
-    } else {
-      break
-    }
-  }
-  packedFrames = frames
+  while (i < end && packMessage(list[i])) i++
   return i - start
 }
 
@@ -344,6 +344,7 @@ export class Socket {
     this._native.owner = this
     try {
       this._native.setReceiveBuffers(this.#meta, this.#extras)
+      this._native.setSendBuffers(packData, packSizes)
       if (!("linger" in rest)) this._setOption("linger", defaultLinger)
       for (const [name, value] of Object.entries(rest)) {
         ;(this as Record<string, unknown>)[name] = value
@@ -735,7 +736,7 @@ export class Socket {
         const packed = packMessages(list, index, end)
         const sent =
           packed > 0
-            ? this._native.sendPacked(packData, packSizes, packedFrames)
+            ? this._native.sendPacked(packedFrames)
             : this._native.sendMany(list, index, index + 1)
         index += sent
         if (sent < Math.max(packed, 1)) break

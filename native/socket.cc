@@ -148,6 +148,7 @@ Napi::Function Socket::Init(Napi::Env env) {
                       InstanceMethod<&Socket::SendPacked>("sendPacked"),
                       InstanceMethod<&Socket::SendDraft>("sendDraft"),
                       InstanceMethod<&Socket::SetReceiveBuffers>("setReceiveBuffers"),
+                      InstanceMethod<&Socket::SetSendBuffers>("setSendBuffers"),
                       InstanceMethod<&Socket::SetMetadata>("setMetadata"),
                       InstanceMethod<&Socket::Receive>("receive"),
                       InstanceMethod<&Socket::Monitor>("monitor"),
@@ -629,14 +630,15 @@ Napi::Value Socket::Send(const Napi::CallbackInfo& info) {
 Napi::Value Socket::SendPacked(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Checked(env);
-  // Small frames packed back to back by the caller: one call and no Node-API work per
-  // frame. sizes[i] is a frame's length, with kPackedMore set when another part follows.
-  Napi::Uint8Array data = info[0].As<Napi::Uint8Array>();
-  Napi::Uint32Array sizes = info[1].As<Napi::Uint32Array>();
-  uint32_t frames = info[2].As<Napi::Number>().Uint32Value();
-  if (frames > sizes.ElementLength()) throw Napi::RangeError::New(env, "frame count out of range");
-  const uint8_t* bytes = data.Data();
-  size_t available = data.ByteLength();
+  // Small frames packed back to back by the caller into the buffers of setSendBuffers():
+  // one call and no Node-API work per frame. sizes[i] is a frame's length, with
+  // kPackedMore set when another part of its message follows.
+  if (pack_sizes_ == nullptr) throw Napi::Error::New(env, "send buffers are not set");
+  uint32_t frames = info[0].As<Napi::Number>().Uint32Value();
+  if (frames > pack_sizes_length_) throw Napi::RangeError::New(env, "frame count out of range");
+  const uint8_t* bytes = pack_data_;
+  const uint32_t* sizes = pack_sizes_;
+  size_t available = pack_data_size_;
   size_t offset = 0;
   uint32_t messages = 0;
   bool first = true;
@@ -725,6 +727,17 @@ void Socket::SetMetadata(const Napi::CallbackInfo& info) {
   for (uint32_t i = 0; i < names.Length(); i++) {
     metadata_names_.push_back(names.Get(i).As<Napi::String>());
   }
+}
+
+void Socket::SetSendBuffers(const Napi::CallbackInfo& info) {
+  Napi::Uint8Array data = info[0].As<Napi::Uint8Array>();
+  Napi::Uint32Array sizes = info[1].As<Napi::Uint32Array>();
+  pack_data_ref_ = Napi::Persistent(data);
+  pack_sizes_ref_ = Napi::Persistent(sizes);
+  pack_data_ = data.Data();
+  pack_data_size_ = data.ByteLength();
+  pack_sizes_ = sizes.Data();
+  pack_sizes_length_ = sizes.ElementLength();
 }
 
 void Socket::SetReceiveBuffers(const Napi::CallbackInfo& info) {

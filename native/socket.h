@@ -61,6 +61,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
   Napi::Value Send(const Napi::CallbackInfo& info);
   Napi::Value SendMany(const Napi::CallbackInfo& info);
   Napi::Value SendPacked(const Napi::CallbackInfo& info);
+  void SetSendBuffers(const Napi::CallbackInfo& info);
   Napi::Value SendDraft(const Napi::CallbackInfo& info);
   void SetReceiveBuffers(const Napi::CallbackInfo& info);
   void SetMetadata(const Napi::CallbackInfo& info);
@@ -114,6 +115,13 @@ class Socket : public Napi::ObjectWrap<Socket> {
   Napi::Reference<Napi::Uint32Array> meta_ref_;
   Napi::ObjectReference extras_ref_;
   uint32_t* meta_ = nullptr;
+  // sendPacked()'s buffers, set once: the frames' bytes back to back and their sizes.
+  Napi::Reference<Napi::Uint8Array> pack_data_ref_;
+  Napi::Reference<Napi::Uint32Array> pack_sizes_ref_;
+  const uint8_t* pack_data_ = nullptr;
+  size_t pack_data_size_ = 0;
+  const uint32_t* pack_sizes_ = nullptr;
+  size_t pack_sizes_length_ = 0;
   size_t meta_frames_ = 0;
   // Message properties (zmq_msg_gets) to report for each message; none when empty.
   std::vector<std::string> metadata_names_;
