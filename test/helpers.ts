@@ -113,6 +113,11 @@ export interface RunningProcess {
   readonly lines: readonly string[]
   /** Resolves when the process ended, with its signal or exit code. */
   readonly exited: Promise<NodeJS.Signals | number | null>
+  /**
+   * Writes `line` and a newline to the process's stdin (for a snippet that reads it,
+   * e.g. to learn an endpoint only known after it started). Does nothing once it ended.
+   */
+  send(line: string): void
   /** SIGKILL (no linger, no goodbye) and wait for the end. */
   kill(): Promise<void>
 }
@@ -129,8 +134,10 @@ export function startProcess(source: string, env: NodeJS.ProcessEnv = {}): Runni
   const child = spawn(process.execPath, ["--input-type=module", "-e", source], {
     cwd: root,
     env: {...process.env, ...env},
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe"],
   })
+  // A write racing the process's end fails with EPIPE: nobody is left to read it.
+  child.stdin!.on("error", () => undefined)
   const lines: string[] = []
   let stderr = ""
   let partial = ""
@@ -145,6 +152,7 @@ export function startProcess(source: string, env: NodeJS.ProcessEnv = {}): Runni
   const exited = new Promise<NodeJS.Signals | number | null>(resolve =>
     child.once("exit", (code, signal) => {
       running.delete(handle)
+      child.stdin!.destroy()
       for (const wake of waiters) wake()
       resolve(signal ?? code)
     }),
@@ -176,6 +184,9 @@ export function startProcess(source: string, env: NodeJS.ProcessEnv = {}): Runni
         waiters.add(check)
         check()
       })
+    },
+    send(line) {
+      if (child.exitCode === null && child.signalCode === null) child.stdin!.write(line + "\n")
     },
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")

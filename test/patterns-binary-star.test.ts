@@ -1,7 +1,6 @@
 import {expect} from "chai"
-import * as net from "node:net"
 import * as path from "node:path"
-import {Dealer, Publisher} from "../lib"
+import {Dealer, Publisher, Router} from "../lib"
 import {
   BinaryStar,
   BinaryStarClient,
@@ -10,7 +9,7 @@ import {
   type BinaryStarState,
 } from "../lib/patterns/binary-star"
 import {RequestTimeoutError} from "../lib/patterns/errors"
-import {killAll, runNode, startProcess, type RunningProcess} from "./helpers"
+import {bindAny, killAll, runNode, startProcess, type RunningProcess} from "./helpers"
 
 const root = path.resolve(__dirname, "..")
 
@@ -21,7 +20,11 @@ const heartbeat = 250
 const clientTimeout = 1500
 
 /**
- * One Binary Star server as a process. It prints `started`, `state <s>` on every state
+ * One Binary Star server as a process. It binds its frontend and state publisher to
+ * FRONTEND and LOCAL_STATE (by default `tcp://127.0.0.1:*`: a port picked at bind time),
+ * prints `endpoints <frontend> <state>` with the endpoints it bound and then `started`,
+ * and connects to its peer's state publisher when a `peer <endpoint>` line arrives on
+ * its stdin. It prints `state <s>` on every state
  * change, `handled <request>` for every request it serves (answering `<role>:<request>`),
  * and with TICKS a `tick <n> <state>` line per heartbeat. With CRASH_ON it SIGKILLs
  * itself on that request, after printing it and before answering. Lines are written
@@ -29,14 +32,14 @@ const clientTimeout = 1500
  */
 const serverSource = `
   import {writeSync} from "node:fs"
+  import {createInterface} from "node:readline"
   import {BinaryStar} from "zeromq-napi/patterns"
   const env = process.env
   const say = line => writeSync(1, line + "\\n")
   const star = new BinaryStar({
     role: env.ROLE,
-    frontend: env.FRONTEND,
-    localState: env.LOCAL_STATE,
-    remoteState: env.REMOTE_STATE,
+    frontend: env.FRONTEND || "tcp://127.0.0.1:*",
+    localState: env.LOCAL_STATE || "tcp://127.0.0.1:*",
     heartbeatInterval: Number(env.HEARTBEAT),
     handler: ([request]) => {
       const body = request.toString()
@@ -49,66 +52,74 @@ const serverSource = `
     onError: error => say("error " + error.message),
   })
   await star.start()
+  say("endpoints " + star.frontendEndpoint + " " + star.localStateEndpoint)
   say("started")
+  createInterface({input: process.stdin}).on("line", line => {
+    if (line.startsWith("peer ")) star.connectPeer(line.slice("peer ".length))
+  })
   let ticks = 0
   if (env.TICKS) setInterval(() => say("tick " + ++ticks + " " + star.state), Number(env.HEARTBEAT))
 `
 
-/** Ports nothing listens on right now (the servers must know each other's up front). */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      {length: count},
-      () =>
-        new Promise<net.Server>((resolve, reject) => {
-          const server = net.createServer()
-          server.once("error", reject)
-          server.listen(0, "127.0.0.1", () => resolve(server))
-        }),
-    ),
-  )
-  const ports = servers.map(server => (server.address() as net.AddressInfo).port)
-  await Promise.all(servers.map(server => new Promise(resolve => server.close(resolve))))
-  return ports
-}
-
 interface Pair {
   primary: RunningProcess
   backup: RunningProcess
-  /** Starts the primary again on its ports (after it was killed). */
-  restartPrimary(): RunningProcess
+  /**
+   * Starts the primary again on the endpoints it bound the first time (after it was
+   * killed) and tells it where the backup's state publisher is.
+   */
+  restartPrimary(): Promise<RunningProcess>
   primaryFrontend: string
   backupFrontend: string
 }
 
-/** Starts a primary and a backup process and waits until one is active, one passive. */
+/** A server process and the endpoints it printed once it had bound them. */
+interface Server {
+  server: RunningProcess
+  frontend: string
+  state: string
+}
+
+/** Starts a server process and waits for the endpoints it bound. */
+async function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
+  const server = startProcess(serverSource, {HEARTBEAT: String(heartbeat), ...env})
+  const [, frontend, state] = (await server.line(/^endpoints /)).split(" ")
+  return {server, frontend, state}
+}
+
+/**
+ * Starts a primary and a backup process, each on ports picked at bind time, tells each
+ * where the other's state publisher is, and waits until one is active, one passive.
+ */
 async function startPair(
   env: {primary?: NodeJS.ProcessEnv; backup?: NodeJS.ProcessEnv} = {},
 ): Promise<Pair> {
-  const [primaryFrontend, primaryState, backupFrontend, backupState] = (await freePorts(4)).map(
-    port => `tcp://127.0.0.1:${port}`,
-  )
-  const primaryEnv = {
-    ROLE: "primary",
-    FRONTEND: primaryFrontend,
-    LOCAL_STATE: primaryState,
-    REMOTE_STATE: backupState,
-    HEARTBEAT: String(heartbeat),
-    ...env.primary,
+  const [primary, backup] = await Promise.all([
+    startServer({ROLE: "primary", ...env.primary}),
+    startServer({ROLE: "backup", ...env.backup}),
+  ])
+  primary.server.send(`peer ${backup.state}`)
+  backup.server.send(`peer ${primary.state}`)
+  await primary.server.line(/^state active$/)
+  await backup.server.line(/^state passive$/)
+  const restartPrimary = async () => {
+    const restarted = await startServer({
+      ROLE: "primary",
+      ...env.primary,
+      FRONTEND: primary.frontend,
+      LOCAL_STATE: primary.state,
+      CRASH_ON: "",
+    })
+    restarted.server.send(`peer ${backup.state}`)
+    return restarted.server
   }
-  const primary = startProcess(serverSource, primaryEnv)
-  const backup = startProcess(serverSource, {
-    ROLE: "backup",
-    FRONTEND: backupFrontend,
-    LOCAL_STATE: backupState,
-    REMOTE_STATE: primaryState,
-    HEARTBEAT: String(heartbeat),
-    ...env.backup,
-  })
-  await primary.line(/^state active$/)
-  await backup.line(/^state passive$/)
-  const restartPrimary = () => startProcess(serverSource, {...primaryEnv, CRASH_ON: ""})
-  return {primary, backup, restartPrimary, primaryFrontend, backupFrontend}
+  return {
+    primary: primary.server,
+    backup: backup.server,
+    restartPrimary,
+    primaryFrontend: primary.frontend,
+    backupFrontend: backup.frontend,
+  }
 }
 
 /** The lines of a process that start with `prefix`, without it. */
@@ -158,6 +169,15 @@ describe("patterns: Binary Star", function () {
     const created = new BinaryStar(options)
     cleanups.push(() => created.close())
     return created
+  }
+
+  /** Two endpoints bound on ports picked at bind time, where nobody ever answers. */
+  async function silentServers(): Promise<[string, string]> {
+    const sockets = [new Router({linger: 0}), new Router({linger: 0})]
+    cleanups.push(async () => {
+      for (const socket of sockets) socket.close()
+    })
+    return [await bindAny(sockets[0]), await bindAny(sockets[1])]
   }
 
   describe("a primary and a backup in their own processes", () => {
@@ -247,7 +267,7 @@ describe("patterns: Binary Star", function () {
       await pair.backup.line(/^handled 6$/)
       expect(linesOf(pair.backup, "state ")).to.deep.equal(["passive", "active"])
 
-      const restarted = pair.restartPrimary()
+      const restarted = await pair.restartPrimary()
       await restarted.line(/^state passive$/)
       const afterRestart = await requestAll(stars, range(7, 9))
 
@@ -447,7 +467,7 @@ describe("patterns: Binary Star", function () {
     })
 
     it("rejects with RequestTimeoutError after the given number of tries when no server answers", async () => {
-      const [a, b] = (await freePorts(2)).map(port => `tcp://127.0.0.1:${port}`)
+      const [a, b] = await silentServers()
       const nobody = client({primary: a, backup: b, timeout: 200, retries: 3})
       const error = await nobody.request("hello").then(
         () => null,
@@ -462,7 +482,7 @@ describe("patterns: Binary Star", function () {
     })
 
     it("rejects the request in progress and the queued ones with EBADF on close", async () => {
-      const [a, b] = (await freePorts(2)).map(port => `tcp://127.0.0.1:${port}`)
+      const [a, b] = await silentServers()
       const stars = new BinaryStarClient({primary: a, backup: b, timeout: 5000})
       const pending = [stars.request("1"), stars.request("2"), stars.request(["3", "b"])]
       await stars.close()
