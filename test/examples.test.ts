@@ -1,12 +1,5 @@
 import {expect} from "chai"
-import * as path from "node:path"
-import {runNode} from "./helpers"
-
-const root = path.resolve(__dirname, "..")
-
-function runExample(name: string) {
-  return runNode(["--import", "tsx", path.join(root, "examples", name)])
-}
+import {runExample} from "./helpers"
 
 describe("the examples", function () {
   this.timeout(30000)

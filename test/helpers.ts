@@ -92,6 +92,12 @@ export function runNode(
   })
 }
 
+/** Runs `examples/<name>` (TypeScript, through tsx) as its own process. */
+export function runExample(name: string, timeoutMs?: number): Promise<ChildResult> {
+  const root = path.resolve(__dirname, "..")
+  return runNode(["--import", "tsx", path.join(root, "examples", name)], timeoutMs)
+}
+
 /**
  * Runs an ES module snippet in a child process (the process may die there, not in
  * the test runner). It imports the package by name: the built ESM entry point.

@@ -1,5 +1,4 @@
 import {expect} from "chai"
-import * as path from "node:path"
 import {Dealer, Publisher, Router} from "../lib"
 import {
   BinaryStar,
@@ -9,9 +8,7 @@ import {
   type BinaryStarState,
 } from "../lib/patterns/binary-star"
 import {RequestTimeoutError} from "../lib/patterns/errors"
-import {bindAny, killAll, runNode, startProcess, type RunningProcess} from "./helpers"
-
-const root = path.resolve(__dirname, "..")
+import {bindAny, killAll, runExample, startProcess, type RunningProcess} from "./helpers"
 
 // Servers in tests beat every 250 ms: a peer is dead after 500 ms of silence, which a
 // loaded machine does not reach by accident; clients wait 1500 ms for a reply, so the
@@ -573,11 +570,7 @@ describe("patterns: Binary Star", function () {
   })
 
   it("runs the example: the backup answers after the primary stops", async () => {
-    const {code, stdout, stderr} = await runNode([
-      "--import",
-      "tsx",
-      path.join(root, "examples", "binary-star.ts"),
-    ])
+    const {code, stdout, stderr} = await runExample("binary-star.ts")
     expect(stderr).to.equal("")
     expect(stdout.trim().split("\n")).to.deep.equal([
       "primary: active",

@@ -1,5 +1,4 @@
 import {expect} from "chai"
-import * as path from "node:path"
 import {Dealer, Publisher, Push, Router, Subscriber, XPublisher, ZmqError} from "../lib"
 import {
   CloneClient,
@@ -13,9 +12,7 @@ import {
   type CloneSyncEvent,
 } from "../lib/patterns/clone"
 import {RequestTimeoutError} from "../lib/patterns/errors"
-import {killAll, runNode, startProcess, type RunningProcess} from "./helpers"
-
-const root = path.resolve(__dirname, "..")
+import {killAll, runExample, startProcess, type RunningProcess} from "./helpers"
 
 // Servers beat every 100 ms. Clients that must not take a busy, loaded test process for
 // a dead server wait 5 s; those that must notice a killed server wait 1 s (ten beats).
@@ -712,11 +709,7 @@ describe("the Clone pattern", function () {
   })
 
   it("runs the example", async () => {
-    const {code, stdout, stderr} = await runNode([
-      "--import",
-      "tsx",
-      path.join(root, "examples", "clone.ts"),
-    ])
+    const {code, stdout, stderr} = await runExample("clone.ts")
     expect(stderr).to.equal("")
     expect(stdout.trim().split("\n")).to.deep.equal([
       "early client synced at sequence 3: /config/color=blue /config/size=large /status/uptime=1s",

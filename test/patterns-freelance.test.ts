@@ -7,13 +7,11 @@ import {
   closeAll,
   closing,
   killAll,
-  runNode,
+  runExample,
   startProcess,
   until,
   type RunningProcess,
 } from "./helpers"
-
-const root = path.resolve(__dirname, "..")
 
 // Short heartbeats, but a generous time to live (5 × 100 ms) for a loaded machine.
 const fast = {heartbeatInterval: 100, liveness: 5}
@@ -336,11 +334,7 @@ describe("patterns: Freelance", function () {
   })
 
   it("runs the example", async () => {
-    const {code, stdout, stderr} = await runNode([
-      "--import",
-      "tsx",
-      path.join(root, "examples", "freelance.ts"),
-    ])
+    const {code, stdout, stderr} = await runExample("freelance.ts")
     expect(stderr).to.equal("")
     expect(stdout.trim().split("\n")).to.deep.equal([
       "request 1: answered by A",

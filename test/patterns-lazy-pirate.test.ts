@@ -1,18 +1,15 @@
 import {expect} from "chai"
-import * as path from "node:path"
 import {Router, ZmqError} from "../lib"
 import {LazyPirateClient, RequestTimeoutError} from "../lib/patterns"
 import {
   closeAll,
   closing,
   killAll,
-  runNode,
+  runExample,
   startProcess,
   until,
   type RunningProcess,
 } from "./helpers"
-
-const root = path.resolve(__dirname, "..")
 
 /**
  * A Reply server in its own process, on PORT (or any port). It prints every request it
@@ -246,11 +243,7 @@ describe("patterns: Lazy Pirate", function () {
   })
 
   it("runs the example", async () => {
-    const {code, stdout, stderr} = await runNode([
-      "--import",
-      "tsx",
-      path.join(root, "examples", "lazy-pirate.ts"),
-    ])
+    const {code, stdout, stderr} = await runExample("lazy-pirate.ts")
     expect(stderr).to.equal("")
     expect(stdout.trim().split("\n")).to.deep.equal([
       "client: re: request 1",

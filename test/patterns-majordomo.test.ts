@@ -1,5 +1,4 @@
 import {expect} from "chai"
-import * as path from "node:path"
 import {Dealer, Request, Router} from "../lib"
 import {
   MajordomoBroker,
@@ -8,7 +7,7 @@ import {
   RequestTimeoutError,
   type MajordomoWorkerOptions,
 } from "../lib/patterns"
-import {killAll, runNode, startProcess, within} from "./helpers"
+import {killAll, runExample, startProcess, within} from "./helpers"
 
 // Wire constants written out from the specs (rfc.zeromq.org 18/MDP, 7/MDP), not taken from
 // the implementation, so these tests check the frames themselves.
@@ -22,8 +21,6 @@ const DISCONNECT = "\x06"
 // Short heartbeats, but a generous expiry (5 × 100 ms) for a loaded machine.
 const fast = {heartbeatInterval: 100, liveness: 5}
 const fastWorker: MajordomoWorkerOptions = {...fast, reconnectInterval: 100}
-
-const root = path.resolve(__dirname, "..")
 
 /** Frames as strings, for comparisons. */
 const text = (frames: Buffer[]) => frames.map(frame => frame.toString("latin1"))
@@ -617,11 +614,7 @@ describe("patterns: Majordomo", function () {
   })
 
   it("runs the majordomo example", async () => {
-    const {code, stdout, stderr} = await runNode([
-      "--import",
-      "tsx",
-      path.join(root, "examples", "majordomo.ts"),
-    ])
+    const {code, stdout, stderr} = await runExample("majordomo.ts")
     expect(stderr).to.equal("")
     expect(stdout.trim().split("\n")).to.deep.equal([
       "mmi.service echo: 200",

@@ -1,5 +1,4 @@
 import {expect} from "chai"
-import * as path from "node:path"
 import {Dealer, Request, Router, ZmqError} from "../lib"
 import {
   LazyPirateClient,
@@ -11,13 +10,11 @@ import {
   closeAll,
   closing,
   killAll,
-  runNode,
+  runExample,
   startProcess,
   until,
   type RunningProcess,
 } from "./helpers"
-
-const root = path.resolve(__dirname, "..")
 
 // Wire constants written out from 6/PPP, not taken from the implementation.
 const READY = "\x01"
@@ -383,11 +380,7 @@ describe("patterns: Paranoid Pirate", function () {
   })
 
   it("runs the example", async () => {
-    const {code, stdout, stderr} = await runNode([
-      "--import",
-      "tsx",
-      path.join(root, "examples", "paranoid-pirate.ts"),
-    ])
+    const {code, stdout, stderr} = await runExample("paranoid-pirate.ts")
     expect(stderr).to.equal("")
     expect(stdout.trim().split("\n")).to.deep.equal([
       "queue: 2 workers ready",
