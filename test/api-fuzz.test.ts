@@ -4,6 +4,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import * as zmq from "../lib"
 import * as draft from "../lib/draft"
+import * as patterns from "../lib/patterns"
 import {runNode} from "./helpers"
 
 // API fuzzing: every public constructor, method and option setter called with wrong types
@@ -94,6 +95,9 @@ async function fuzz(): Promise<Tally> {
 }
 
 async function fuzzIn(): Promise<Tally> {
+  // Thousands of sockets are made here, many kept open until the end (before the first
+  // socket exists, the default context still takes a new limit).
+  zmq.context.maxSockets = 8192
   const tally: Tally = {
     calls: 0,
     returned: 0,
@@ -305,6 +309,102 @@ async function fuzzIn(): Promise<Tally> {
       call(`Authenticator.${method}(${describeValue(value)})`, () =>
         (auth[method] as (a: unknown, b?: unknown) => unknown).call(auth, value, value),
       )
+
+  // The patterns: constructors with every value as each argument and each option, then
+  // their methods. A peer that never answers stands in for a server.
+  const silent = new zmq.Router({linger: 0})
+  sockets.push(silent)
+  await silent.bind("tcp://127.0.0.1:*")
+  const peer = silent.lastEndpoint!
+  const made: {close(): unknown}[] = []
+  const make = (what: string, create: () => {close(): unknown}) =>
+    call(what, () => {
+      made.push(create())
+    })
+  const handler = () => "reply"
+  const optionsOf: Record<string, string[]> = {
+    LazyPirateClient: ["timeout", "retries", "socketOptions", "onRetry"],
+    FreelanceClient: ["timeout", "tryTimeout", "heartbeatInterval", "liveness", "onError"],
+    FreelanceServer: ["routingId", "onError"],
+    ParanoidPirateQueue: ["heartbeatInterval", "liveness", "frontend", "backend", "onError"],
+    ParanoidPirateWorker: ["heartbeatInterval", "liveness", "reconnectInitial", "reconnectMax"],
+    MajordomoBroker: ["heartbeatInterval", "liveness", "requestExpiry", "onError"],
+    MajordomoWorker: ["heartbeatInterval", "liveness", "reconnectInterval", "onError"],
+    MajordomoClient: ["timeout", "retries"],
+    BinaryStar: ["role", "frontend", "localState", "heartbeatInterval", "handler", "onFatal"],
+    BinaryStarClient: ["primary", "backup", "timeout", "retries", "settleDelay"],
+    CloneServer: ["heartbeatInterval", "sendHighWaterMark", "onError"],
+    CloneClient: ["subtree", "timeout", "onChange", "onSilent"],
+  }
+  const base: Record<string, () => Record<string, unknown>> = {
+    BinaryStar: () => ({
+      role: "backup",
+      frontend: "tcp://127.0.0.1:*",
+      localState: "tcp://127.0.0.1:*",
+      handler,
+    }),
+    BinaryStarClient: () => ({primary: peer, backup: peer}),
+  }
+  const create: Record<string, (first: unknown, options: unknown) => {close(): unknown}> = {
+    LazyPirateClient: (a, o) => new patterns.LazyPirateClient(a as string, o as object),
+    FreelanceClient: (_, o) => new patterns.FreelanceClient(o as object),
+    FreelanceServer: (a, o) => new patterns.FreelanceServer(a as never, o as object),
+    ParanoidPirateQueue: (_, o) => new patterns.ParanoidPirateQueue(o as object),
+    ParanoidPirateWorker: (a, o) =>
+      new patterns.ParanoidPirateWorker(a as string, handler, o as object),
+    MajordomoBroker: (_, o) => new patterns.MajordomoBroker(o as object),
+    MajordomoWorker: (a, o) =>
+      new patterns.MajordomoWorker(peer, a as string, handler, o as object),
+    MajordomoClient: (a, o) => new patterns.MajordomoClient(a as string, o as object),
+    BinaryStar: (_, o) => new patterns.BinaryStar(o as never),
+    BinaryStarClient: (_, o) => new patterns.BinaryStarClient(o as never),
+    CloneServer: (_, o) => new patterns.CloneServer(o as object),
+    CloneClient: (_, o) => new patterns.CloneClient(o as object),
+  }
+  const validFirst: Record<string, unknown> = {
+    LazyPirateClient: peer,
+    FreelanceServer: handler,
+    ParanoidPirateWorker: peer,
+    MajordomoWorker: "echo",
+    MajordomoClient: peer,
+  }
+  for (const [name, construct] of Object.entries(create)) {
+    for (const value of all) {
+      const v = describeValue(value)
+      make(`new ${name}(${v})`, () => construct(value, base[name]?.()))
+      for (const option of optionsOf[name]) {
+        make(`new ${name}({${option}: ${v}})`, () =>
+          construct(validFirst[name], {...base[name]?.(), [option]: value}),
+        )
+      }
+      // Closed sockets count against the context's limit until libzmq reaps them.
+      await Promise.all(made.splice(0).map(thing => thing.close()))
+      await new Promise(resolve => setImmediate(resolve))
+    }
+  }
+  const lazy = new patterns.LazyPirateClient(peer, {timeout: 50, retries: 1})
+  const freelance = new patterns.FreelanceClient()
+  const majordomo = new patterns.MajordomoClient(peer, {timeout: 50, retries: 1})
+  const star = new patterns.BinaryStarClient({primary: peer, backup: peer, timeout: 50, retries: 1})
+  const cloneServer = new patterns.CloneServer()
+  const cloneClient = new patterns.CloneClient({timeout: 50})
+  made.push(lazy, freelance, majordomo, star, cloneServer, cloneClient)
+  for (const value of all) {
+    const v = describeValue(value)
+    call(`LazyPirateClient.request(${v})`, () => lazy.request(value as string))
+    call(`FreelanceClient.connect(${v})`, () => freelance.connect(value as string))
+    call(`FreelanceClient.request(${v})`, () => freelance.request(value as string))
+    call(`MajordomoClient.request(${v}, ${v})`, () =>
+      majordomo.request(value as string, value as string),
+    )
+    call(`BinaryStarClient.request(${v})`, () => star.request(value as string))
+    call(`CloneServer.bind(${v})`, () => cloneServer.bind(value as string))
+    call(`CloneServer.set(${v}, ${v})`, () => cloneServer.set(value as string, value as string))
+    call(`CloneServer.delete(${v})`, () => cloneServer.delete(value as string))
+    call(`CloneClient.connect(${v})`, () => cloneClient.connect(value as string))
+    call(`CloneClient.set(${v}, ${v})`, () => cloneClient.set(value as string, value as string))
+  }
+  await Promise.all(made.map(thing => thing.close()))
 
   // Closing everything settles every pending operation; a promise still pending then hangs.
   for (const socket of sockets) socket.close()

@@ -649,7 +649,10 @@ describe("the Clone pattern", function () {
 
     const client = new CloneClient()
     clients.push(client)
-    expect((await rejection(client.set("k", "v"))).message).to.match(/connect\(\) first/)
+    const notConnected = await rejection(client.set("k", "v"))
+    expect(notConnected).to.be.instanceOf(ZmqError)
+    expect((notConnected as ZmqError).code).to.equal("ENOTCONN")
+    expect(notConnected.message).to.match(/connect\(\) first/)
     expect(() => client.connect("tcp://127.0.0.1:*")).to.throw(TypeError, /real port/)
     expect(() => client.connect("ipc:///tmp/clone")).to.throw(TypeError, /tcp:\/\/host:port/)
     expect(() => client.connect("tcp://127.0.0.1:65534")).to.throw(RangeError, /P \+ 2/)

@@ -227,6 +227,8 @@ describe("patterns: Lazy Pirate", function () {
     expect(make({timeout: "1s"})).to.throw(TypeError, /timeout/)
     expect(make({timeout: 0})).to.throw(RangeError, /timeout/)
     expect(make({timeout: Infinity})).to.throw(RangeError, /timeout/)
+    // Beyond what a timer holds (2^31 - 1 ms), Node would wait 1 ms instead.
+    expect(make({timeout: 2 ** 31})).to.throw(RangeError, /timeout/)
     expect(make({retries: 0})).to.throw(RangeError, /retries/)
     expect(make({retries: 1.5})).to.throw(RangeError, /retries/)
     expect(make({retries: "3"})).to.throw(TypeError, /retries/)

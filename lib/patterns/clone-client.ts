@@ -378,7 +378,9 @@ export class CloneClient {
   #send(key: string, body: Buffer, properties: Record<string, string>): Promise<void> {
     if (this.#closed) return Promise.reject(zmqError("EBADF", "The Clone client is closed"))
     if (this.#collector === undefined) {
-      return Promise.reject(new Error("The Clone client is not connected: call connect() first"))
+      return Promise.reject(
+        zmqError("ENOTCONN", "The Clone client is not connected: call connect() first"),
+      )
     }
     return this.#collector.send(encodeKvMsg({key, sequence: 0, uuid: newUuid(), properties, body}))
   }

@@ -20,13 +20,17 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
   })
 }
 
-/** Checks a duration option: a finite number of milliseconds ≥ `min`. */
+/** The longest delay a timer takes (ms). */
+export const maxDelay = 2 ** 31 - 1
+
+/** Checks a duration option: a number of milliseconds from `min` to {@link maxDelay}. */
 export function checkMs(name: string, value: unknown, min = 1): number {
   if (typeof value !== "number" || Number.isNaN(value)) {
     throw new TypeError(`${name} must be a number of milliseconds, got ${typeof value}`)
   }
-  if (!Number.isFinite(value) || value < min) {
-    throw new RangeError(`${name} must be a finite number ≥ ${min} (ms), got ${value}`)
+  // Timers hold at most 2^31 - 1 ms (24.8 days); Node turns a longer delay into 1 ms.
+  if (!Number.isFinite(value) || value < min || value > maxDelay) {
+    throw new RangeError(`${name} must be a number of ms from ${min} to ${maxDelay}, got ${value}`)
   }
   return value
 }
