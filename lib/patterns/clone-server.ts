@@ -143,7 +143,7 @@ export class CloneServer {
    * Binds the three sockets and starts serving. `endpoints` is either an object with
    * all three, or `"tcp://host:P"` (ports P, P + 1, P + 2, the CHP layout), or
    * `"tcp://host:*"` (three ports the system picks). Resolves with the endpoints
-   * bound (real ports), also in {@link endpoints}.
+   * bound (real ports), also in {@link CloneServer.endpoints}.
    * @throws TypeError for endpoints of the wrong form; ZmqError (rejected) when a bind
    *   fails (e.g. `EADDRINUSE`; then nothing stays bound); Error when already bound or
    *   closed.

@@ -212,7 +212,7 @@ export class MajordomoBroker {
 
   /**
    * Binds the broker's socket (e.g. `tcp://127.0.0.1:*`; read the port back from
-   * {@link endpoint}) and starts serving. May be called again for more endpoints.
+   * {@link MajordomoBroker.endpoint}) and starts serving. May be called again for more endpoints.
    * @throws ZmqError (rejected) when binding fails (`EADDRINUSE`, …) or after close
    *   (`EBADF`).
    */
