@@ -7,7 +7,7 @@ import {ZmqError, zmqError} from "../errors"
 import {checkMessage, type MessageLike} from "../message"
 import {Publisher, Request, Router, Subscriber} from "../socket-types"
 import {RequestTimeoutError} from "./errors"
-import {checkCount, checkMs, delay, warnError} from "./util"
+import {checkCount, checkEndpoint, checkMs, delay, isClosedError, warnError} from "./util"
 
 /**
  * The state of a {@link BinaryStar} server, as in the guide's state machine:
@@ -122,19 +122,6 @@ const fromWire = new Map<string, BinaryStarState>(
 /** A state announced by the peer, or a client request (the guide's events). */
 type Event = BinaryStarState | "request"
 
-function isClosedError(err: unknown): boolean {
-  return err instanceof ZmqError && (err.code === "EBADF" || err.code === "ETERM")
-}
-
-function checkEndpoint(name: string, value: unknown, optional = false): string | undefined {
-  if (optional && value === undefined) return undefined
-  if (typeof value !== "string") {
-    throw new TypeError(`${name} must be an endpoint string, got ${typeof value}`)
-  }
-  if (value.length === 0) throw new RangeError(`${name} must not be empty`)
-  return value
-}
-
 /**
  * One server of a Binary Star pair. Both servers bind a Router for clients and a
  * Publisher that announces their state every heartbeat, and subscribe to each
@@ -194,7 +181,7 @@ export class BinaryStar {
     }
     checkEndpoint("frontend", options.frontend)
     checkEndpoint("localState", options.localState)
-    checkEndpoint("remoteState", options.remoteState, true)
+    if (options.remoteState !== undefined) checkEndpoint("remoteState", options.remoteState)
     this.#heartbeat = checkMs("heartbeatInterval", options.heartbeatInterval ?? 1000)
     if (typeof options.handler !== "function") {
       throw new TypeError(`handler must be a function, got ${typeof options.handler}`)
@@ -482,8 +469,8 @@ export class BinaryStarClient {
       throw new TypeError("BinaryStarClient options must be an object")
     }
     this.#endpoints = [
-      checkEndpoint("primary", options.primary)!,
-      checkEndpoint("backup", options.backup)!,
+      checkEndpoint("primary", options.primary),
+      checkEndpoint("backup", options.backup),
     ]
     this.#timeout = checkMs("timeout", options.timeout ?? 2000)
     this.#retries = checkCount("retries", options.retries ?? 4)

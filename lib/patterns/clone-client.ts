@@ -15,9 +15,9 @@ import {
   type CloneEndpoints,
   type KvMsg,
 } from "./clone-kvmsg"
-import {checkSetOptions, checkValue, isClosedError, type CloneSetOptions} from "./clone-server"
+import {checkSetOptions, checkValue, type CloneSetOptions} from "./clone-server"
 import {RequestTimeoutError} from "./errors"
-import {checkMs, warnError} from "./util"
+import {checkMs, isClosedError, warnError} from "./util"
 
 /** One change of a {@link CloneClient}'s map. */
 export interface CloneChange {

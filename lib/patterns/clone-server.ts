@@ -2,7 +2,7 @@
  * The Clone pattern's server (the guide's model 5/6 `clonesrv`, 12/CHP).
  * @module
  */
-import {ZmqError, zmqError} from "../errors"
+import {zmqError} from "../errors"
 import {Pull, Router, XPublisher} from "../index"
 import {
   checkKey,
@@ -17,7 +17,7 @@ import {
   resolveEndpoints,
   type CloneEndpoints,
 } from "./clone-kvmsg"
-import {checkCount, checkMs, warnError} from "./util"
+import {checkCount, checkMs, isClosedError, warnError} from "./util"
 
 /** Options of a {@link CloneServer}. */
 export interface CloneServerOptions {
@@ -435,11 +435,6 @@ export class CloneServer {
       // An onError that throws must not end the loops.
     }
   }
-}
-
-/** @internal Whether `err` says the socket (or its context) is closed. */
-export function isClosedError(err: unknown): boolean {
-  return err instanceof ZmqError && (err.code === "EBADF" || err.code === "ETERM")
 }
 
 /** @internal A value given by a caller: bytes or a string, not empty. */

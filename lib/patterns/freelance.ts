@@ -8,16 +8,17 @@ import {zmqError} from "../errors"
 import {Router} from "../index"
 import {checkMessage, type MessageLike} from "../message"
 import {RequestTimeoutError} from "./errors"
+import {ignore, Liveness} from "./retry"
 import {
+  checkCount,
   checkEndpoint,
   checkFunction,
+  checkMs,
   checkOptions,
   checkSignal,
-  ignore,
   isClosedError,
-  Liveness,
-} from "./retry"
-import {checkCount, checkMs, warnError} from "./util"
+  warnError,
+} from "./util"
 
 const PING = Buffer.from("PING")
 const PONG = Buffer.from("PONG")

@@ -6,16 +6,16 @@ import {zmqError} from "../errors"
 import {checkMessage, type MessageLike} from "../message"
 import {Request, type SocketOptions} from "../index"
 import {RequestTimeoutError} from "./errors"
+import {timedOut, within} from "./retry"
 import {
+  checkCount,
   checkEndpoint,
   checkFunction,
+  checkMs,
   checkOptions,
   checkSignal,
   isClosedError,
-  timedOut,
-  within,
-} from "./retry"
-import {checkCount, checkMs} from "./util"
+} from "./util"
 
 /** Options of a {@link LazyPirateClient}. */
 export interface LazyPirateClientOptions {

@@ -5,18 +5,15 @@
 import {zmqError} from "../errors"
 import {Fifo} from "../fifo"
 import {Router} from "../index"
-import {checkCount, checkMs} from "./util"
+import {checkCount, checkFunction, checkMs, checkOptions, isClosedError, warnError} from "./util"
 import {
   byte,
   C_FINAL,
   C_PARTIAL,
   C_REQUEST,
-  checkCallback,
-  checkOptions,
   CLIENT_V1,
   CLIENT_V2,
   EMPTY,
-  isClosedError,
   W1_DISCONNECT,
   W1_HEARTBEAT,
   W1_READY,
@@ -28,7 +25,6 @@ import {
   W_PARTIAL,
   W_READY,
   W_REQUEST,
-  warn,
   WORKER_V1,
   WORKER_V2,
 } from "./majordomo-protocol"
@@ -205,7 +201,7 @@ export class MajordomoBroker {
     this.#heartbeatInterval = checkMs("heartbeatInterval", heartbeatInterval)
     this.#liveness = checkCount("liveness", liveness)
     this.#requestExpiry = checkMs("requestExpiry", requestExpiry)
-    this.#onError = checkCallback("onError", onError) ?? warn
+    this.#onError = checkFunction("onError", onError) ?? warnError
     // Replies to a vanished client are worthless: never wait for them on close.
     this.#router = new Router({linger: 0})
   }

@@ -6,15 +6,13 @@ import {zmqError} from "../errors"
 import {Dealer} from "../index"
 import type {MessageLike} from "../message"
 import {RequestTimeoutError} from "./errors"
-import {checkCount, checkMs} from "./util"
+import {checkCount, checkFunction, checkMs, checkOptions} from "./util"
 import {
   bodyFrames,
   C_FINAL,
   C_PARTIAL,
   C_REQUEST,
-  checkCallback,
   checkName,
-  checkOptions,
   CLIENT_V2,
   type MajordomoBody,
 } from "./majordomo-protocol"
@@ -114,7 +112,7 @@ export class MajordomoClient {
   ): Promise<Buffer[]> {
     checkName("service", service)
     const frames = bodyFrames(body)
-    const onPartial = checkCallback("onPartial", checkOptions("request", options).onPartial)
+    const onPartial = checkFunction("onPartial", checkOptions("request", options).onPartial)
     const run = this.#tail.then(() => this.#run(service, frames, onPartial))
     this.#tail = run.catch(() => {})
     return run

@@ -48,12 +48,6 @@ export function bodyFrames(body: MajordomoBody): MessageLike[] {
   return Array.isArray(body) ? body : [body]
 }
 
-/** Whether an error only says that the socket (or context) is gone. */
-export function isClosedError(err: unknown): boolean {
-  const code = (err as {code?: unknown} | null)?.code
-  return code === "EBADF" || code === "ETERM"
-}
-
 /** Checks a non-empty string argument or option. */
 export function checkName(what: string, value: unknown): string {
   if (typeof value !== "string") {
@@ -62,22 +56,3 @@ export function checkName(what: string, value: unknown): string {
   if (value.length === 0) throw new RangeError(`${what} must not be empty`)
   return value
 }
-
-/** Checks an optional callback option. */
-export function checkCallback<T>(name: string, value: T | undefined): T | undefined {
-  if (value !== undefined && typeof value !== "function") {
-    throw new TypeError(`${name} must be a function, got ${typeof value}`)
-  }
-  return value
-}
-
-/** Checks that an options argument is an object (or undefined). */
-export function checkOptions<T extends object>(what: string, value: T | undefined): T {
-  if (value === undefined) return {} as T
-  if (value === null || typeof value !== "object") {
-    throw new TypeError(`${what} options must be an object`)
-  }
-  return value
-}
-
-export {warnError as warn} from "./util"

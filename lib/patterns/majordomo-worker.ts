@@ -5,22 +5,18 @@
 import {zmqError} from "../errors"
 import {Dealer} from "../index"
 import type {MessageLike} from "../message"
-import {checkCount, checkMs} from "./util"
+import {checkCount, checkFunction, checkMs, checkOptions, isClosedError, warnError} from "./util"
 import {
   bodyFrames,
   byte,
-  checkCallback,
   checkName,
-  checkOptions,
   EMPTY,
-  isClosedError,
   W_DISCONNECT,
   W_FINAL,
   W_HEARTBEAT,
   W_PARTIAL,
   W_READY,
   W_REQUEST,
-  warn,
   WORKER_V2,
   type MajordomoBody,
 } from "./majordomo-protocol"
@@ -166,7 +162,7 @@ export class MajordomoWorker {
     this.#heartbeatInterval = checkMs("heartbeatInterval", heartbeatInterval)
     this.#liveness = checkCount("liveness", liveness)
     this.#reconnectInterval = checkMs("reconnectInterval", reconnectInterval, 0)
-    this.#onError = checkCallback("onError", onError) ?? warn
+    this.#onError = checkFunction("onError", onError) ?? warnError
     // Connect first: an invalid endpoint throws here, before any timer exists.
     this.#connect()
     this.#timer = setInterval(() => this.#tick(), this.#heartbeatInterval)

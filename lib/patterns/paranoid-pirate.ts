@@ -6,17 +6,17 @@
 import type {Context} from "../context"
 import {Dealer, Router} from "../index"
 import type {MessageLike} from "../message"
+import {Backoff, Liveness, timedOut, within} from "./retry"
 import {
-  Backoff,
+  checkCount,
   checkEndpoint,
   checkFunction,
+  checkMs,
   checkOptions,
+  delay,
   isClosedError,
-  Liveness,
-  timedOut,
-  within,
-} from "./retry"
-import {checkCount, checkMs, delay, warnError} from "./util"
+  warnError,
+} from "./util"
 
 /** PPP commands: one frame of one byte. */
 const READY = Buffer.from([1])

@@ -1,11 +1,10 @@
 /**
  * What the chapter 4 patterns (Lazy Pirate, Paranoid Pirate, Freelance) share: a try
- * bounded in time, peers that count as gone after a silence, backoff between reconnects,
- * and the checks of their options. Internal: not re-exported by the patterns index (no
+ * bounded in time, peers that count as gone after a silence and backoff between
+ * reconnects. Internal: not re-exported by the patterns index (no
  * `@internal` tag: on a file comment it would strip the first import from the typings).
  * @module
  */
-import {ZmqError} from "../errors"
 
 /** What {@link within} resolves with when the time ran out first. */
 export const timedOut: unique symbol = Symbol("timed out")
@@ -101,57 +100,6 @@ export class Backoff {
   reset(): void {
     this.#next = this.initial
   }
-}
-
-/** Whether an error only says that a socket (or its context) was closed under a loop. */
-export function isClosedError(err: unknown): boolean {
-  return err instanceof ZmqError && (err.code === "EBADF" || err.code === "ETERM")
-}
-
-/** Checks that `options` is an object (or absent) and returns it. */
-export function checkOptions<T extends object>(name: string, options: T | undefined): T {
-  if (options === undefined) return {} as T
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(`${name} options must be an object, got ${describe(options)}`)
-  }
-  return options
-}
-
-/** Checks an optional callback option. */
-export function checkFunction<F extends (...args: never[]) => unknown>(
-  name: string,
-  value: F | undefined,
-): F | undefined {
-  if (value !== undefined && typeof value !== "function") {
-    throw new TypeError(`${name} must be a function, got ${describe(value)}`)
-  }
-  return value
-}
-
-/** Checks the `signal` of a call's options. */
-export function checkSignal(options: {signal?: AbortSignal} | undefined): AbortSignal | undefined {
-  if (options === undefined) return undefined
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(`request options must be an object, got ${describe(options)}`)
-  }
-  const {signal} = options
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new TypeError(`signal must be an AbortSignal, got ${describe(signal)}`)
-  }
-  return signal
-}
-
-/** Checks an endpoint argument. */
-export function checkEndpoint(name: string, value: unknown): string {
-  if (typeof value !== "string") {
-    throw new TypeError(`${name} must be an endpoint string, got ${describe(value)}`)
-  }
-  if (value === "") throw new RangeError(`${name} must not be empty`)
-  return value
-}
-
-function describe(value: unknown): string {
-  return value === null ? "null" : typeof value
 }
 
 /** For promises whose failure is handled elsewhere (or does not matter). */
