@@ -49,39 +49,33 @@ let packedFrames = 0
 /** Where packMessage() writes next. */
 let packOffset = 0
 
+/** Packs one frame behind what is packed already, if it is a small byte array with room. */
+function packFrame(frame: unknown, more: boolean): boolean {
+  if (!(frame instanceof Uint8Array)) return false
+  const size = frame.byteLength
+  if (size > PACK_FRAME_MAX || size > packData.length - packOffset) return false
+  if (packedFrames === packSizes.length) return false
+  packData.set(frame, packOffset)
+  packOffset += size
+  packSizes[packedFrames++] = more ? size | packedMore : size
+  return true
+}
+
 /**
  * Packs one message (a small byte array, or an array of them) behind what is packed
  * already; returns false, and packs nothing, when it is not of that kind or lacks room.
  */
 function packMessage(message: unknown): boolean {
-  if (message instanceof Uint8Array) {
-    const size = message.byteLength
-    if (size > PACK_FRAME_MAX || size > packData.length - packOffset) return false
-    if (packedFrames === packSizes.length) return false
-    packData.set(message, packOffset)
-    packOffset += size
-    packSizes[packedFrames++] = size
-    return true
-  }
-  if (!Array.isArray(message) || message.length === 0) return false
+  if (!Array.isArray(message)) return packFrame(message, false)
+  if (message.length === 0) return false
   const frames = packedFrames
   const offset = packOffset
-  for (let j = 0; j < message.length; j++) {
-    const part: unknown = message[j]
-    if (
-      !(part instanceof Uint8Array) ||
-      part.byteLength > PACK_FRAME_MAX ||
-      part.byteLength > packData.length - packOffset ||
-      packedFrames === packSizes.length
-    ) {
+  for (let i = 0; i < message.length; i++) {
+    if (!packFrame(message[i], i + 1 < message.length)) {
       packedFrames = frames
       packOffset = offset
       return false
     }
-    packData.set(part, packOffset)
-    packOffset += part.byteLength
-    packSizes[packedFrames++] =
-      j + 1 < message.length ? part.byteLength | packedMore : part.byteLength
   }
   return true
 }
@@ -400,7 +394,7 @@ export class Socket {
    */
   #events(): number {
     const events = this._native.events()
-    if (this.#senders.length + this.#receivers.length + this.#watchers.length > 0) this.#arm()
+    this._recheck()
     return events
   }
 
