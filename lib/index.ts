@@ -56,6 +56,7 @@ export {
 export {Context, context, type ContextOptions} from "./context"
 export {curveKeyPair, curvePublicKey, z85, type CurveKeyPair} from "./curve"
 export {ZmqError} from "./errors"
+export {MessageBatch} from "./batch"
 export type {Message, MessageLike} from "./message"
 export {
   Observer,

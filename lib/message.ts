@@ -7,6 +7,16 @@
 export type Message = Buffer
 
 /**
+ * @internal Buffer's own constructor, for views over received bytes: twice as fast as
+ * `subarray()` (no species lookup).
+ */
+export const BufferView = (
+  Buffer as unknown as {
+    [Symbol.species]: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Buffer
+  }
+)[Symbol.species]
+
+/**
  * What can be sent as one frame: bytes (a Buffer, any TypedArray, a DataView, an
  * ArrayBuffer or SharedArrayBuffer) or a string, sent as UTF-8. Nothing else is
  * converted: numbers, `null` and objects are a TypeError (zeromq v6 converted them

@@ -6,7 +6,8 @@ import {Context, context as defaultContext} from "./context"
 import {ZmqError, fromNative, withCallerStack, zmqError} from "./errors"
 import {Fifo} from "./fifo"
 import type {Observer} from "./observer"
-import {checkMessage, type Message, type MessageLike} from "./message"
+import {MessageBatch} from "./batch"
+import {BufferView, checkMessage, type Message, type MessageLike} from "./message"
 import {binding, FrameFlag, type NativeSocket} from "./native"
 import {
   decodeOption,
@@ -37,12 +38,6 @@ const PACK_FRAME_MAX = 2048
 const packData = Buffer.allocUnsafeSlow(64 * 1024)
 const packSizes = new Uint32Array(SEND_BATCH * 4)
 const packedMore = binding.Socket.packedMore
-// Buffer's own constructor for views: twice as fast as pool.subarray() (no species lookup).
-const BufferView = (
-  Buffer as unknown as {
-    [Symbol.species]: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Buffer
-  }
-)[Symbol.species]
 
 /** How many frames packMessages() packed (their sizes are in packSizes). */
 let packedFrames = 0
@@ -52,7 +47,9 @@ let packOffset = 0
 /** Packs one frame behind what is packed already, if it is a small byte array with room. */
 function packFrame(frame: unknown, more: boolean): boolean {
   if (!(frame instanceof Uint8Array)) return false
-  const size = frame.byteLength
+  // `length`, not `byteLength`: the same for bytes, and an inline field read, where
+  // byteLength is a builtin call (half the cost of the copy below).
+  const size = frame.length
   if (size > PACK_FRAME_MAX || size > packData.length - packOffset) return false
   if (packedFrames === packSizes.length) return false
   packData.set(frame, packOffset)
@@ -133,11 +130,15 @@ interface SendOperation extends Operation<void> {
 interface ReceiveOperation extends Operation<unknown> {
   /** receiveMany(): the most messages to resolve with. */
   many?: number
+  /** receiveBatch(): the most messages to resolve with, as a MessageBatch. */
+  batch?: number
   /** Async iteration: resolves with an IteratorResult, and with `done` on close. */
   iterate?: boolean
 }
 
 const done: IteratorReturnResult<undefined> = Object.freeze({value: undefined, done: true})
+
+const noExtras: readonly Message[] = Object.freeze([])
 
 /** No message could be taken without waiting. */
 const nothing = Symbol("nothing")
@@ -856,6 +857,30 @@ export class Socket {
     return this.#enqueueReceive(op, options?.signal) as Promise<unknown[]>
   }
 
+  /**
+   * @internal Resolves with a MessageBatch of every message that is ready (at least
+   * one, at most `max`), waiting like receive() when none is.
+   */
+  protected _receiveBatch(max: number, options?: OperationOptions): Promise<MessageBatch<object>> {
+    if (!Number.isInteger(max) || max < 1) {
+      throw new RangeError(`receiveBatch(max): max must be a positive integer, got ${max}`)
+    }
+    if (this.#receivers.length === 0 && this.#budget > 0 && !this.#closed) {
+      let batch: MessageBatch<object> | undefined
+      try {
+        batch = this.#takeBatch(max)
+      } catch (err) {
+        return Promise.reject(fromNative(err))
+      }
+      this._recheck()
+      if (batch !== undefined) return Promise.resolve(batch)
+    }
+    if (this.#closed) return Promise.reject(zmqError("EBADF"))
+    if (options?.signal?.aborted) return Promise.reject(options.signal.reason)
+    const op = {batch: max} as ReceiveOperation
+    return this.#enqueueReceive(op, options?.signal) as Promise<MessageBatch<object>>
+  }
+
   #enqueueReceive(op: ReceiveOperation, signal: AbortSignal | undefined) {
     const pending = new Promise<unknown>((resolve, reject) => {
       op.resolve = resolve
@@ -877,23 +902,38 @@ export class Socket {
 
   /** Moves ready messages from libzmq into the ready queue; returns how many. */
   #fill(max = RECEIVE_BATCH): number {
+    const frames = this.#receiveFrames(max)
+    return frames === 0 ? 0 : this.#materialize(frames)
+  }
+
+  /**
+   * Takes the frames of up to `max` messages from libzmq: their bytes go to the pool
+   * from #poolOffset on, their sizes and flags to #meta, what does not fit there to
+   * #extras. Returns how many frames.
+   */
+  #receiveFrames(max: number): number {
     if (this.#pool.length - this.#poolOffset < binding.Socket.poolFrameMax) {
       this.#pool = Buffer.allocUnsafeSlow(POOL_SIZE)
       this.#poolOffset = 0
     }
+    return this._native.receive(this.#pool, this.#poolOffset, max)
+  }
+
+  /**
+   * Makes frames `from` to `frames` of #meta into messages (the first one's bytes at
+   * #poolOffset, its extras from `extra` on) and queues them as ready; returns how many.
+   */
+  #materialize(frames: number, from = 0, extra = 0): number {
     const pool = this.#pool
     // Read once: `.buffer` is a runtime call on every access.
     const poolBuffer = pool.buffer
     const poolStart = pool.byteOffset
-    const frames = this._native.receive(pool, this.#poolOffset, max)
-    if (frames === 0) return 0
     const meta = this.#meta
     const extras = this.#extras
     let offset = this.#poolOffset
-    let extra = 0
     let added = 0
     let parts = this.#partial
-    for (let i = 0; i < frames; i++) {
+    for (let i = from; i < frames; i++) {
       const size = meta[3 * i]
       const flags = meta[3 * i + 1]
       let frame: Buffer
@@ -920,8 +960,71 @@ export class Socket {
     }
     this.#partial = parts
     this.#poolOffset = offset
-    if (extra > 0) extras.length = 0
+    if (extras.length > 0) extras.length = 0
     return added
+  }
+
+  /**
+   * Takes up to `max` messages as a MessageBatch; undefined when none is complete.
+   * Plain frames stay packed in the pool, described by a copy of #meta; messages with
+   * routing ids, groups or properties, and ready ones, are made as receive() makes them.
+   */
+  #takeBatch(max: number): MessageBatch<object> | undefined {
+    if (this.#ready.length > 0) return MessageBatch._of(this.#take(max) as object[])
+    if (this.#partial !== undefined) {
+      // The rest of a message begun by an earlier call (at most once per message).
+      if (this.#fill(max) === 0) return undefined
+      return MessageBatch._of(this.#take(max) as object[])
+    }
+    const frames = this.#receiveFrames(max)
+    if (frames === 0) return undefined
+    const poolStart = this.#pool.byteOffset
+    // Each frame's third entry (its routing id, 0 here) becomes its byte offset or
+    // its index in the extras.
+    const table = this.#meta.slice(0, 3 * frames)
+    let at = poolStart + this.#poolOffset
+    let extra = 0
+    let messages = 0
+    // Where the last complete message ends: frames after it begin a partial one.
+    let end = 0
+    let endAt = at
+    let endExtra = 0
+    for (let i = 0; i < frames; i++) {
+      const flags = table[3 * i + 1]
+      if (table[3 * i + 2] !== 0 || (flags & (FrameFlag.Group | FrameFlag.Metadata)) !== 0) {
+        if (this.#materialize(frames) === 0) return undefined
+        return MessageBatch._of(this.#take(max) as object[])
+      }
+      if (flags & FrameFlag.Extra) {
+        table[3 * i + 2] = extra++
+      } else {
+        table[3 * i + 2] = at
+        at += table[3 * i]
+      }
+      if ((flags & FrameFlag.More) === 0) {
+        messages++
+        end = i + 1
+        endAt = at
+        endExtra = extra
+      }
+    }
+    const extras = this.#extras
+    const batchExtras = endExtra > 0 ? (extras.slice(0, endExtra) as Message[]) : noExtras
+    let starts: Uint32Array | undefined
+    if (end !== messages) {
+      starts = new Uint32Array(messages + 1)
+      let message = 0
+      for (let i = 0; i < end; i++) {
+        if ((table[3 * i + 1] & FrameFlag.More) === 0) starts[++message] = i + 1
+      }
+    }
+    this.#poolOffset = endAt - poolStart
+    if (end < frames) this.#materialize(frames, end, endExtra)
+    else if (extras.length > 0) extras.length = 0
+    if (messages === 0) return undefined
+    this.#spend(messages)
+    const packed = end < frames ? table.subarray(0, 3 * end) : table
+    return MessageBatch._packed(messages, this.#pool.buffer, packed, starts, batchExtras)
   }
 
   /** Turns the frames of one message into what receive() resolves with. */
@@ -947,6 +1050,20 @@ export class Socket {
   #dispatchReceives(): void {
     const receivers = this.#receivers
     while (receivers.length > 0 && !this.#closed) {
+      const batchMax = receivers.peek()!.batch
+      if (batchMax !== undefined) {
+        if (this.#budget <= 0) return this.#yieldTurn()
+        let batch: MessageBatch<object> | undefined
+        try {
+          batch = this.#takeBatch(batchMax)
+        } catch (err) {
+          this.#settle(receivers.shift()!).reject(fromNative(err))
+          continue
+        }
+        if (batch === undefined) return
+        this.#settle(receivers.shift()!).resolve(batch)
+        continue
+      }
       if (this.#ready.length === 0) {
         if (this.#budget <= 0) return this.#yieldTurn()
         try {
@@ -1185,6 +1302,13 @@ export interface Readable<M extends object = Message[]> {
    * consume a stream of messages.
    */
   receiveMany(max?: number, options?: OperationOptions): Promise<M[]>
+  /**
+   * Like {@link receiveMany}, but resolves with a {@link MessageBatch}: small frames
+   * stay packed in one memory chunk and no object is made per message until asked
+   * for (`batch.frame(i)`, `batch.frameSize(i)`, `batch.message(i)`, iteration). The
+   * fastest way to consume a stream of small messages.
+   */
+  receiveBatch(max?: number, options?: OperationOptions): Promise<MessageBatch<M>>
   /** Receives messages until the socket is closed. */
   [Symbol.asyncIterator](): AsyncIterator<M, undefined>
   /**
@@ -1271,6 +1395,13 @@ export function makeReadable(cls: {prototype: object}): void {
       writable: true,
       configurable: true,
     },
+    receiveBatch: {
+      value(this: Socket, max = 1024, options?: OperationOptions) {
+        return (this as unknown as Internals)._receiveBatch(max, options)
+      },
+      writable: true,
+      configurable: true,
+    },
     [Symbol.asyncIterator]: {
       value(this: Socket) {
         const socket = this as unknown as Internals
@@ -1296,5 +1427,6 @@ interface Internals {
   _sendMany(messages: Iterable<unknown>, options?: OperationOptions): Promise<void>
   _receive(options?: OperationOptions): Promise<unknown>
   _receiveMany(max: number, options?: OperationOptions): Promise<unknown[]>
+  _receiveBatch(max: number, options?: OperationOptions): Promise<MessageBatch<object>>
   _next(): Promise<IteratorResult<unknown, undefined>>
 }

@@ -163,6 +163,7 @@ async function fuzzIn(): Promise<Tally> {
     "sendTracked",
     "receive",
     "receiveMany",
+    "receiveBatch",
     "receiveFrames",
     "subscribe",
     "unsubscribe",

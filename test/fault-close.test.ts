@@ -89,6 +89,7 @@ describe("fault matrix: closing with pending operations", function () {
       const pending = {
         receive: dealer.receive(),
         receiveMany: dealer.receiveMany(10),
+        receiveBatch: dealer.receiveBatch(10),
         receiveFrames: dealer.receiveFrames(),
         iterate: iterator.next().then(r => r.done ? "done" : "value"),
       }
@@ -105,6 +106,7 @@ describe("fault matrix: closing with pending operations", function () {
     expect(result.stdout.trim().split("\n")).to.deep.equal([
       "receive EBADF",
       "receiveMany EBADF",
+      "receiveBatch EBADF",
       "receiveFrames EBADF",
       "iterate resolved",
       "last event: end",

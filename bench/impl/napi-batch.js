@@ -1,6 +1,6 @@
 "use strict"
 // zeromq-napi through its batch API: `await socket.sendMany(batch)` and
-// `await socket.receiveMany()`. Request-reply has one message in flight, so there is no batch
+// `await socket.receiveBatch()` (sizes read from the batch: no object per message). Request-reply has one message in flight, so there is no batch
 // variant of the latency scenario.
 const {zmqRoles} = require("./zmq-roles")
 const {impl: idiomatic} = require("./napi-idiomatic")
@@ -30,9 +30,9 @@ const impl = {
 
   async receiveLoop(socket, counter) {
     for (;;) {
-      const messages = await socket.receiveMany()
-      for (let i = 0; i < messages.length; i++) {
-        if (counter.take(messages[i][0].length)) return
+      const batch = await socket.receiveBatch()
+      for (let i = 0; i < batch.length; i++) {
+        if (counter.take(batch.frameSize(i))) return
       }
     }
   },
