@@ -12,6 +12,12 @@ namespace {
 // How long environment teardown waits for libzmq to release zero-copy buffers
 // (whose memory belongs to the ending environment) after its sockets closed.
 constexpr auto kReleaseWait = std::chrono::seconds(10);
+// Releases of untracked buffers wake the JS thread once this many, or this many bytes,
+// are waiting: one wake-up per release would cost a system call on the I/O thread and
+// a context switch per large message. Buffers below both limits may stay referenced
+// until the next release: at most 1 MiB of them.
+constexpr size_t kReleaseBatch = 32;
+constexpr size_t kReleaseBytes = 1024 * 1024;
 }  // namespace
 
 Module::Module(Napi::Env env, Napi::Object exports) : env(env), uv(uv::Load()) {
@@ -48,7 +54,7 @@ void Module::InitZeroCopy(zmq_msg_t* msg, napi_value value, void* data, size_t s
                           uint32_t track) {
   napi_ref ref;
   NAPI_THROW_IF_FAILED_VOID(env, napi_create_reference(env, value, 1, &ref));
-  auto* hold = new Hold{this, ref, track};
+  auto* hold = new Hold{this, ref, track, size};
   {
     std::lock_guard<std::mutex> lock(release_mutex_);
     in_flight_++;
@@ -68,9 +74,16 @@ void Module::FreeHold(void*, void* hint) {
   bool notify;
   {
     std::lock_guard<std::mutex> lock(module->release_mutex_);
-    notify = module->released_.empty() && module->releaser_ != nullptr;
     module->released_.push_back(*hold);
+    module->released_bytes_ += hold->size;
     module->in_flight_--;
+    // A tracked buffer is awaited (sendTracked), and the last one in flight may be
+    // the last release for a long time: those are told at once.
+    bool due = hold->track != 0 || module->in_flight_ == 0 ||
+               module->released_.size() >= kReleaseBatch ||
+               module->released_bytes_ >= kReleaseBytes;
+    notify = due && !module->notified_ && module->releaser_ != nullptr;
+    if (notify) module->notified_ = true;
     // Calls happen under the lock: the releaser is never used after cleanup ends.
     if (notify) napi_call_threadsafe_function(module->releaser_, nullptr, napi_tsfn_nonblocking);
   }
@@ -85,6 +98,8 @@ void Module::DrainReleases(napi_env env, napi_value, void* context, void*) {
   {
     std::lock_guard<std::mutex> lock(module->release_mutex_);
     holds.swap(module->released_);
+    module->released_bytes_ = 0;
+    module->notified_ = false;
   }
   std::vector<uint32_t> tracks;
   for (const Hold& hold : holds) {

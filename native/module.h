@@ -66,6 +66,7 @@ class Module {
     Module* module;
     napi_ref ref;
     uint32_t track;  // 0: nobody tracks this buffer
+    size_t size;
   };
   static void FreeHold(void* data, void* hint);
   static void DrainReleases(napi_env env, napi_value, void* context, void*);
@@ -83,6 +84,9 @@ class Module {
   std::mutex release_mutex_;
   std::condition_variable release_done_;
   std::vector<Hold> released_;
+  // Bytes of the released untracked buffers, and whether the JS thread was told.
+  size_t released_bytes_ = 0;
+  bool notified_ = false;
   size_t in_flight_ = 0;
 };
 

@@ -188,6 +188,36 @@ describe("release tracking of sent buffers", () => {
     expect(result.stdout.trim()).to.equal("collected")
   })
 
+  it("lets a large buffer sent with send() go once libzmq released it", async () => {
+    // Releases of untracked buffers reach the JS thread in groups (by count and bytes):
+    // a lone one must not wait for a group that never fills.
+    const result = await runChild(
+      `
+      import * as zmq from "zeromq-napi"
+      const pull = new zmq.Pull(); await pull.bind("tcp://127.0.0.1:*")
+      const push = new zmq.Push(); push.connect(pull.lastEndpoint)
+      let collected = false
+      const registry = new FinalizationRegistry(() => (collected = true))
+      const alive = setInterval(() => {}, 1000)
+      await (async () => {
+        const big = Buffer.alloc(zmq.zeroCopyMin, 5)
+        registry.register(big, 0)
+        await push.send(big)
+        await pull.receive()
+      })()
+      for (let round = 0; round < 300 && !collected; round++) {
+        globalThis.gc(); await new Promise(r => setTimeout(r, 10))
+      }
+      clearInterval(alive)
+      console.log(collected ? "collected" : "still referenced")
+      push.close(); pull.close()
+      `,
+      ["--expose-gc"],
+    )
+    expect(result.stderr).to.equal("")
+    expect(result.stdout.trim()).to.equal("collected")
+  })
+
   it("hands back the same Buffer, not a copy, when a large frame returns over inproc", async () => {
     // libzmq passes the memory itself over inproc: echoed back, it is memory this thread
     // has already wrapped, and wrapping it twice is not allowed.
