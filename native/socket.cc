@@ -182,6 +182,8 @@ Socket::Socket(const Napi::CallbackInfo& info)
     error.Set("message", Napi::String::New(env, "Context is closed"));
     throw error;
   }
+  // First: if this throws, no libzmq socket is left behind.
+  BindHotMethods(env);
   type_ = info[1].As<Napi::Number>().Int32Value();
   socket_ = zmq_socket(context->Handle(), type_);
   if (socket_ == nullptr) ThrowErrno(env);
@@ -189,7 +191,48 @@ Socket::Socket(const Napi::CallbackInfo& info)
   module_.Track(this);
 }
 
-Socket::~Socket() { CloseNative(); }
+Socket::~Socket() {
+  CloseNative();
+  if (slot_ != nullptr) {
+    slot_->socket = nullptr;
+    ReleaseSlot(slot_);
+  }
+}
+
+void Socket::ReleaseSlot(Slot* slot) {
+  if (--slot->refs == 0) delete slot;
+}
+
+template <Napi::Value (Socket::*Method)(const Napi::CallbackInfo&)>
+Napi::Value Socket::CallBound(const Napi::CallbackInfo& info) {
+  auto* slot = static_cast<Slot*>(info.Data());
+  if (slot->socket == nullptr) {
+    Napi::Error error = ErrnoError(info.Env(), EBADF);
+    error.Set("message", Napi::String::New(info.Env(), "Socket is closed"));
+    throw error;
+  }
+  return (slot->socket->*Method)(info);
+}
+
+void Socket::BindHotMethods(Napi::Env env) {
+  slot_ = new Slot{this, 1};
+  Napi::Object self = Value();
+  auto bind = [&](const char* name, Napi::Function function) {
+    NAPI_THROW_IF_FAILED_VOID(
+        env, napi_add_finalizer(
+                 env, function, slot_,
+                 [](napi_env, void* data, void*) { ReleaseSlot(static_cast<Slot*>(data)); },
+                 nullptr, nullptr));
+    slot_->refs++;
+    self.DefineProperty(Napi::PropertyDescriptor::Value(name, function, napi_default));
+  };
+  bind("send", Napi::Function::New<CallBound<&Socket::Send>>(env, "send", slot_));
+  bind("sendPacked", Napi::Function::New<CallBound<&Socket::SendPacked>>(env, "sendPacked", slot_));
+  bind("sendMany", Napi::Function::New<CallBound<&Socket::SendMany>>(env, "sendMany", slot_));
+  bind("receive", Napi::Function::New<CallBound<&Socket::Receive>>(env, "receive", slot_));
+  bind("wait", Napi::Function::New<CallBound<&Socket::Wait>>(env, "wait", slot_));
+  bind("events", Napi::Function::New<CallBound<&Socket::Events>>(env, "events", slot_));
+}
 
 void* Socket::Checked(Napi::Env env) const {
   drained_ = false;

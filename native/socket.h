@@ -77,6 +77,22 @@ class Socket : public Napi::ObjectWrap<Socket> {
   uint32_t ReadEvents(Napi::Env env);
   /** Sends one frame; false on EAGAIN. */
   bool SendFrame(Napi::Env env, napi_value frame, int flags, uint32_t track = 0);
+  // The socket behind the own-property copies of the per-message methods (see
+  // BindHotMethods): cleared when the socket goes, freed with the last of them.
+  struct Slot {
+    Socket* socket;
+    int refs;
+  };
+  /**
+   * Gives the JS object own-property copies of the methods called per message, whose
+   * callback data is this socket: a prototype method must find its instance with
+   * napi_unwrap, a private-property lookup that cost as much as the rest of the call.
+   */
+  void BindHotMethods(Napi::Env env);
+  template <Napi::Value (Socket::*Method)(const Napi::CallbackInfo&)>
+  static Napi::Value CallBound(const Napi::CallbackInfo& info);
+  static void ReleaseSlot(Slot* slot);
+
   /** Sends an initialised message (closing it when refused); false on EAGAIN. */
   bool SendInitialized(Napi::Env env, zmq_msg_t* msg, int flags);
   /** Sends a single frame or an array of frames as one message; false on EAGAIN. */
@@ -94,6 +110,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
   int PollEvents(int* events);
 
   Module& module_;
+  Slot* slot_ = nullptr;
   void* socket_ = nullptr;
   int type_ = -1;
   Napi::ObjectReference context_;

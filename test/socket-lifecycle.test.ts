@@ -48,6 +48,41 @@ describe("socket lifecycle", function () {
     expect(result.code).to.equal(0)
   })
 
+  it("throws EBADF, not crashes, when a native method outlives its collected socket", async () => {
+    // The per-message methods are own functions of the native object that point at the
+    // C++ socket: one kept past the socket's collection must find it gone.
+    const result = await runChild(
+      `
+      import * as zmq from "zeromq-napi"
+      const registry = new FinalizationRegistry(() => console.log("collected"))
+      const methods = (() => {
+        const push = new zmq.Push()
+        registry.register(push, 0)
+        const native = push._native
+        registry.register(native, 1)
+        return ["send", "sendPacked", "sendMany", "receive", "wait", "events"].map(name => native[name])
+      })()
+      for (let i = 0; i < 10; i++) { globalThis.gc(); await new Promise(r => setTimeout(r, 10)) }
+      for (const method of methods) {
+        try { method("x", 0, 1) } catch (err) { console.log(method.name, err.code) }
+      }
+      `,
+      ["--expose-gc"],
+    )
+    expect(result.stderr).to.equal("")
+    expect(result.stdout.trim().split("\n")).to.deep.equal([
+      "collected",
+      "collected",
+      "send EBADF",
+      "sendPacked EBADF",
+      "sendMany EBADF",
+      "receive EBADF",
+      "wait EBADF",
+      "events EBADF",
+    ])
+    expect(result.code).to.equal(0)
+  })
+
   it("exits normally after a constructor threw on a bad option", async () => {
     const result = await runChild(`
       import * as zmq from "zeromq-napi"
