@@ -22,10 +22,15 @@ export const version: string = binding.version
  * thread: libzmq reads the caller's memory until the message left (see `sendTracked()`);
  * smaller ones, and all frames sent from worker threads (whose memory ends with them),
  * are copied.
- * Received frames of this size are external buffers over libzmq's memory where the
- * runtime allows that (and copies where it does not, as in Electron).
  */
 export const zeroCopyMin: number = binding.Socket.zeroCopyMin
+
+/**
+ * Received frames of at least this many bytes (128 KiB) are external buffers over
+ * libzmq's memory where the runtime allows that (and copies where it does not, as in
+ * Electron); smaller ones are copies, which V8 frees sooner.
+ */
+export const externalFrameMin: number = binding.Socket.externalMin
 
 /** What this build of libzmq supports. */
 export const capability: Readonly<Capability> = Object.freeze({...binding.capability})

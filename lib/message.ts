@@ -29,10 +29,14 @@ export interface FrameThresholds {
   /**
    * Frames of at least this many bytes are sent without copying: libzmq reads the
    * caller's memory until the message has left, so such a buffer must not be changed
-   * after `send()` until then. Received frames of this size are external buffers over
-   * libzmq's memory where the runtime allows it, and copies otherwise.
+   * after `send()` until then.
    */
   zeroCopyMin: number
+  /**
+   * Received frames of at least this many bytes are external buffers over libzmq's
+   * memory where the runtime allows it, and copies otherwise.
+   */
+  externalMin: number
   /** Received frames up to this size are copied into shared pool chunks. */
   poolFrameMax: number
 }

@@ -114,6 +114,7 @@ export interface NativeBinding {
   Socket: {
     new (context: NativeContext, type: number): NativeSocket
     readonly zeroCopyMin: number
+    readonly externalMin: number
     readonly packedMore: number
     readonly poolFrameMax: number
   }

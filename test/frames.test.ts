@@ -218,6 +218,22 @@ describe("release tracking of sent buffers", () => {
     expect(result.stdout.trim()).to.equal("collected")
   })
 
+  it("shares a sent frame's memory over inproc from externalFrameMin on, and copies below", async () => {
+    // Changing a buffer after sending it is what the docs forbid: here it shows whether
+    // the receiver got the sender's memory or a copy of it.
+    expect(zmq.externalFrameMin).to.be.above(zmq.zeroCopyMin)
+    const a = track(new zmq.Pair())
+    const b = track(new zmq.Pair())
+    b.connect(await bindAny(a, "inproc"))
+    for (const size of [zmq.zeroCopyMin, zmq.externalFrameMin - 1, zmq.externalFrameMin]) {
+      const sent = Buffer.alloc(size, 1)
+      await a.send(sent)
+      const [received] = await within(b.receive(), 5000)
+      sent[0] = 2
+      expect(received[0], `${size} B`).to.equal(size >= zmq.externalFrameMin ? 2 : 1)
+    }
+  })
+
   it("hands back the same Buffer, not a copy, when a large frame returns over inproc", async () => {
     // libzmq passes the memory itself over inproc: echoed back, it is memory this thread
     // has already wrapped, and wrapping it twice is not allowed.
