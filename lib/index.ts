@@ -28,7 +28,9 @@ export const zeroCopyMin: number = binding.Socket.zeroCopyMin
 /**
  * Received frames of at least this many bytes (128 KiB) are external buffers over
  * libzmq's memory where the runtime allows that (and copies where it does not, as in
- * Electron); smaller ones are copies, which V8 frees sooner.
+ * Electron). Frames from {@link zeroCopyMin} up to this size are copies when they come
+ * in bursts (V8 frees copies sooner) and external buffers when they keep arriving one
+ * per receive (request-reply: no copy on the round trip); smaller ones are copies.
  */
 export const externalFrameMin: number = binding.Socket.externalMin
 

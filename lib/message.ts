@@ -34,7 +34,8 @@ export interface FrameThresholds {
   zeroCopyMin: number
   /**
    * Received frames of at least this many bytes are external buffers over libzmq's
-   * memory where the runtime allows it, and copies otherwise.
+   * memory where the runtime allows it, and copies otherwise (from zeroCopyMin on,
+   * frames that keep arriving one at a time are external buffers too).
    */
   externalMin: number
   /** Received frames up to this size are copied into shared pool chunks. */

@@ -15,15 +15,22 @@ namespace zmqnapi {
 namespace {
 
 // Frames of at least this size are sent without copying (the JS buffer is held
-// until libzmq releases the message) and received as external buffers.
+// until libzmq releases the message).
 constexpr size_t kZeroCopyMin = 64 * 1024;
-// Received frames of at least this size become external buffers over libzmq's memory;
-// smaller ones are copied. An external buffer is freed only once V8 collects it, and
-// its size counts as external memory, which makes V8 run full collections: below
-// this size, copying (and handing libzmq's buffer back at once, still warm) costs
-// less. Measured (tcp push/pull, two processes): 64 KiB frames 0.91-0.97x native
-// copied against 0.83-0.90x wrapped; at 128 KiB and more, wrapping wins.
+// Received frames of at least this size become external buffers over libzmq's memory.
+// An external buffer is freed only once V8 collects it, and its size counts as
+// external memory, which makes V8 run full collections; a copy is freed in cheap
+// young-generation collections, and libzmq gets its buffer back at once, still warm.
+// So frames from kZeroCopyMin up to this size are copied when they come in bursts
+// (tcp push/pull at 64 KiB: 0.91-1.1x native copied, 0.83-0.90x wrapped) and wrapped
+// once a socket took kLoneCallsForWrapping receive calls in a row with one such frame
+// each (request-reply at 64 KiB: round trips 120 us wrapped, 166 us copied, where the
+// copy lands in fresh memory). From this size on, wrapping wins either way.
 constexpr size_t kExternalMin = 128 * 1024;
+constexpr uint32_t kLoneCallsForWrapping = 16;
+// A receive call stops after the message in which its frames too large for the pool
+// reach this many bytes: it bounds the memory one call allocates.
+constexpr size_t kReceiveBytesMax = 4 * 1024 * 1024;
 // Received frames up to this size are copied into the caller's pool buffer.
 constexpr size_t kPoolFrameMax = 2048;
 // sendPacked(): the bit of a frame's size entry that says another part follows.
@@ -66,11 +73,11 @@ void FinalizeReceived(napi_env env, void* data, void* hint) {
   delete msg;
 }
 
-napi_value FrameBuffer(napi_env env, zmq_msg_t* msg) {
+napi_value FrameBuffer(napi_env env, zmq_msg_t* msg, size_t external_min) {
   void* data = zmq_msg_data(msg);
   size_t size = zmq_msg_size(msg);
   napi_value result;
-  if (size >= kExternalMin && external_buffers) {
+  if (size >= external_min && external_buffers) {
     // Node-API is called outside the lock (a collection may run finalizers, which
     // take it). A pointer is reserved first, so that no two threads wrap it.
     Wrapper existing{nullptr, nullptr};
@@ -816,6 +823,8 @@ Napi::Value Socket::Receive(const Napi::CallbackInfo& info) {
 
   uint32_t frames = 0;
   uint32_t messages = 0;
+  size_t extra_bytes = 0;
+  uint32_t extra_frames = 0;
   while (messages < max_messages && frames < meta_frames_) {
     zmq_msg_t msg;
     zmq_msg_init(&msg);
@@ -869,7 +878,8 @@ Napi::Value Socket::Receive(const Napi::CallbackInfo& info) {
       pool_full = size <= kPoolFrameMax;
       napi_value buffer;
       try {
-        buffer = FrameBuffer(env, &msg);
+        bool burst = extra_bytes > 0 || lone_large_calls_ < kLoneCallsForWrapping;
+        buffer = FrameBuffer(env, &msg, burst ? kExternalMin : kZeroCopyMin);
       } catch (...) {
         zmq_msg_close(&msg);
         throw;
@@ -892,6 +902,16 @@ Napi::Value Socket::Receive(const Napi::CallbackInfo& info) {
     frames++;
     if ((flags & kFrameMore) == 0) messages++;
     if (pool_full) break;
+    if ((flags & kFrameExtra) != 0) {
+      extra_frames++;
+      extra_bytes += size;
+      if (extra_bytes >= kReceiveBytesMax && !in_message_) break;
+    }
+  }
+  if (extra_frames > 1) {
+    lone_large_calls_ = 0;
+  } else if (extra_frames == 1 && lone_large_calls_ < kLoneCallsForWrapping) {
+    lone_large_calls_++;
   }
   return Napi::Number::New(env, frames);
 }

@@ -143,6 +143,8 @@ class Socket : public Napi::ObjectWrap<Socket> {
   // Message properties (zmq_msg_gets) to report for each message; none when empty.
   std::vector<std::string> metadata_names_;
   bool in_message_ = false;  // the last frame received had "more"
+  // Receive calls in a row that took one large frame each (see kExternalMin).
+  uint32_t lone_large_calls_ = 0;
 };
 
 }  // namespace zmqnapi

@@ -234,6 +234,30 @@ describe("release tracking of sent buffers", () => {
     }
   })
 
+  it("wraps frames from zeroCopyMin on once they keep arriving one at a time", async () => {
+    // Request-reply gets one large frame per receive: copying it would cost latency.
+    // Bursts are copied, as V8 frees copies sooner.
+    const a = track(new zmq.Pair())
+    const b = track(new zmq.Pair())
+    b.connect(await bindAny(a, "inproc"))
+    const shared: boolean[] = []
+    for (let i = 0; i < 20; i++) {
+      const sent = Buffer.alloc(zmq.zeroCopyMin, 1)
+      await a.send(sent)
+      const [received] = await within(b.receive(), 5000)
+      sent[0] = 2
+      shared.push(received[0] === 2)
+    }
+    // 16 receive calls with one large frame each, then wrapping.
+    expect(shared).to.deep.equal([...Array(16).fill(false), ...Array(4).fill(true)])
+    const burst = Array.from({length: 8}, () => Buffer.alloc(zmq.zeroCopyMin, 1))
+    await a.sendMany(burst)
+    const received = (await within(b.receiveMany(8), 5000)).map(([frame]) => frame)
+    for (const sent of burst) sent[0] = 2
+    // The first frame of the burst is taken alone; the rest are copies.
+    expect(received.map(frame => frame[0] === 2)).to.deep.equal([true, ...Array(7).fill(false)])
+  })
+
   it("hands back the same Buffer, not a copy, when a large frame returns over inproc", async () => {
     // libzmq passes the memory itself over inproc: echoed back, it is memory this thread
     // has already wrapped, and wrapping it twice is not allowed.

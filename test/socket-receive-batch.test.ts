@@ -121,6 +121,16 @@ describe("receiving in packed batches", () => {
     )
   })
 
+  it("takes large frames up to about 4 MiB per batch, bounding what one call allocates", async () => {
+    const {push, pull} = await pipe()
+    await push.sendMany(Array.from({length: 100}, (_, i) => payload(i, 0, 64 * 1024)))
+    const first = await within(pull.receiveBatch(), 5000)
+    const second = await within(pull.receiveBatch(), 5000)
+    // The call stops after the message with which its large frames reach 4 MiB.
+    expect([first.length, second.length]).to.deep.equal([64, 36])
+    expect(second.frame(35).equals(payload(99, 0, 64 * 1024))).to.equal(true)
+  })
+
   it("keeps call order among pending receive, receiveMany and receiveBatch calls", async () => {
     const {push, pull} = await pipe()
     const one = pull.receive()
