@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 "use strict"
 /**
- * Obtains the pinned libzmq source release and unpacks it into `deps/`.
+ * Obtains the pinned libzmq source release and unpacks it into `deps/`. The same code fetches
+ * other pinned sources (scripts/fetch-libsodium.js): `fetchPinned(pin)`, with the pin's `env`
+ * naming the variable that points at a local archive.
  *
  * Ways tried, in order (the first that yields an archive with the pinned sha256 wins):
- *  1. the archive named by ZEROMQ_NAPI_LIBZMQ_ARCHIVE;
+ *  1. the archive named by ZEROMQ_NAPI_LIBZMQ_ARCHIVE (the pin's `env`);
  *  2. a cached copy (deps/ of this package, then the user cache directory);
- *  3. the upstream tag archive (https);
+ *  3. the upstream tag archive (https), when the pin names one;
  *  4. Debian's source package through apt, using private apt state so that the
  *     system's apt configuration is never changed.
  * ZEROMQ_NAPI_OFFLINE skips the two network ways; ZEROMQ_NAPI_DEPS_DIR moves deps/.
@@ -21,17 +23,17 @@ const path = require("node:path")
 const https = require("node:https")
 const {execFileSync, spawnSync} = require("node:child_process")
 
-const pin = require("./libzmq.json")
+const libzmqPin = {name: "libzmq", env: "ZEROMQ_NAPI_LIBZMQ_ARCHIVE", ...require("./libzmq.json")}
 const root = path.resolve(__dirname, "..")
 const depsDir = process.env.ZEROMQ_NAPI_DEPS_DIR || path.join(root, "deps")
-const archiveName = `libzmq-${pin.version}.tar.gz`
 const userCacheDir = path.join(
   process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"),
   "zeromq-napi",
 )
 
+let logName = "fetch-libzmq"
 function log(message) {
-  process.stderr.write(`[fetch-libzmq] ${message}\n`)
+  process.stderr.write(`[${logName}] ${message}\n`)
 }
 
 function sha256(file) {
@@ -39,7 +41,7 @@ function sha256(file) {
 }
 
 /** Returns the reason `file` is not the pinned archive, or null when it is. */
-function rejectReason(file) {
+function rejectReason(pin, file) {
   if (!fs.existsSync(file)) return `${file} does not exist`
   const actual = sha256(file)
   if (actual !== pin.sha256) return `${file} has sha256 ${actual}, expected ${pin.sha256}`
@@ -117,7 +119,7 @@ function writeSourceEntries(file) {
   return deb822.join("\n\n") + "\n"
 }
 
-function fetchFromDebian(workDir) {
+function fetchFromDebian(pin, workDir) {
   if (!fs.existsSync("/usr/bin/apt-get")) throw new Error("apt-get is not available")
   const state = path.join(workDir, "apt")
   const parts = path.join(state, "sources.list.d")
@@ -157,22 +159,24 @@ function fetchFromDebian(workDir) {
   return file
 }
 
-function unpack(archive) {
+function unpack(pin, archive) {
   const target = path.join(depsDir, pin.topFolder)
   const stamp = path.join(target, ".zeromq-napi-sha256")
   if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8").trim() === pin.sha256) return target
   fs.rmSync(target, {recursive: true, force: true})
   fs.mkdirSync(depsDir, {recursive: true})
   execFileSync("tar", ["-xzf", archive, "-C", depsDir], {stdio: "inherit"})
-  if (!fs.existsSync(path.join(target, "CMakeLists.txt"))) {
-    throw new Error(`unpacking ${archive} did not produce ${target}/CMakeLists.txt`)
+  const marker = pin.marker || "CMakeLists.txt"
+  if (!fs.existsSync(path.join(target, marker))) {
+    throw new Error(`unpacking ${archive} did not produce ${target}/${marker}`)
   }
   fs.writeFileSync(stamp, pin.sha256 + "\n")
   return target
 }
 
 /** Copies a verified archive into both caches so later installs (and fresh clones) reuse it. */
-function remember(file) {
+function remember(pin, file) {
+  const archiveName = `${pin.name}-${pin.version}.tar.gz`
   for (const dir of [depsDir, userCacheDir]) {
     const dest = path.join(dir, archiveName)
     if (path.resolve(dest) === path.resolve(file)) continue
@@ -185,10 +189,11 @@ function remember(file) {
   }
 }
 
-async function obtainArchive() {
+async function obtainArchive(pin) {
+  const archiveName = `${pin.name}-${pin.version}.tar.gz`
   const tried = []
   const attempt = (way, file) => {
-    const reason = rejectReason(file)
+    const reason = rejectReason(pin, file)
     if (reason === null) {
       log(`using ${way}: ${file}`)
       return file
@@ -197,12 +202,12 @@ async function obtainArchive() {
     return null
   }
 
-  if (process.env.ZEROMQ_NAPI_LIBZMQ_ARCHIVE) {
-    const file = path.resolve(process.env.ZEROMQ_NAPI_LIBZMQ_ARCHIVE)
-    const found = attempt("ZEROMQ_NAPI_LIBZMQ_ARCHIVE", file)
+  if (process.env[pin.env]) {
+    const file = path.resolve(process.env[pin.env])
+    const found = attempt(pin.env, file)
     if (found) return found
   } else {
-    tried.push("ZEROMQ_NAPI_LIBZMQ_ARCHIVE: not set")
+    tried.push(`${pin.env}: not set`)
   }
 
   for (const dir of [depsDir, userCacheDir]) {
@@ -212,7 +217,9 @@ async function obtainArchive() {
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "zeromq-napi-fetch-"))
   try {
-    if (process.env.ZEROMQ_NAPI_OFFLINE) {
+    if (!pin.upstreamUrl) {
+      tried.push("upstream archive: none pinned")
+    } else if (process.env.ZEROMQ_NAPI_OFFLINE) {
       tried.push("upstream tag archive: skipped (ZEROMQ_NAPI_OFFLINE is set)")
     } else {
       const file = path.join(work, archiveName)
@@ -231,7 +238,7 @@ async function obtainArchive() {
     } else {
       try {
         log(`fetching Debian source package ${pin.debianSourcePackage} through apt (private state)`)
-        const found = attempt("Debian source package", fetchFromDebian(work))
+        const found = attempt("Debian source package", fetchFromDebian(pin, work))
         if (found) return keep(found)
       } catch (err) {
         tried.push(`Debian source package ${pin.debianSourcePackage}: ${err.message}`)
@@ -243,34 +250,46 @@ async function obtainArchive() {
 
   throw new Error(
     [
-      `could not obtain libzmq ${pin.version} source (sha256 ${pin.sha256}). Tried:`,
+      `could not obtain ${pin.name} ${pin.version} source (sha256 ${pin.sha256}). Tried:`,
       ...tried.map(t => `  - ${t}`),
-      "To provide it by hand, download either",
-      `  ${pin.upstreamUrl}`,
-      `  or Debian's ${pin.debianOrigFile} (source package ${pin.debianSourcePackage})`,
-      `and set ZEROMQ_NAPI_LIBZMQ_ARCHIVE=/path/to/that/file, or copy it to ${path.join(userCacheDir, archiveName)}.`,
-      "Alternatively build against a system libzmq: npm run build:gyp (needs libzmq's pkg-config file).",
+      pin.upstreamUrl ? "To provide it by hand, download either" : "To provide it by hand, download",
+      ...(pin.upstreamUrl ? [`  ${pin.upstreamUrl}`, "  or"] : []),
+      `  Debian's ${pin.debianOrigFile} (source package ${pin.debianSourcePackage})`,
+      `and set ${pin.env}=/path/to/that/file, or copy it to ${path.join(userCacheDir, archiveName)}.`,
+      ...(pin.name === "libzmq"
+        ? [
+            "Alternatively build against a system libzmq: npm run build:gyp (needs libzmq's pkg-config file).",
+          ]
+        : []),
     ].join("\n"),
   )
 
   function keep(file) {
-    remember(file)
+    remember(pin, file)
     return path.join(depsDir, archiveName)
   }
 }
 
-async function main() {
-  const archive = await obtainArchive()
-  if (path.resolve(archive) !== path.resolve(path.join(depsDir, archiveName))) remember(archive)
-  const dir = unpack(path.join(depsDir, archiveName))
-  process.stdout.write(dir + "\n")
+/** Obtains, verifies and unpacks `pin`'s archive; resolves to the unpacked source folder. */
+async function fetchPinned(pin) {
+  const archiveName = `${pin.name}-${pin.version}.tar.gz`
+  const archive = await obtainArchive(pin)
+  if (path.resolve(archive) !== path.resolve(path.join(depsDir, archiveName))) remember(pin, archive)
+  return unpack(pin, path.join(depsDir, archiveName))
 }
 
-if (require.main === module) {
-  main().catch(err => {
-    log(err.message)
-    process.exit(1)
-  })
+/** The command line: prints the unpacked folder of `pin`, or the reasons it failed. */
+function cli(pin, name) {
+  logName = name
+  fetchPinned(pin).then(
+    dir => process.stdout.write(dir + "\n"),
+    err => {
+      log(err.message)
+      process.exit(1)
+    },
+  )
 }
 
-module.exports = {obtainArchive, unpack, depsDir, pin}
+if (require.main === module) cli(libzmqPin, "fetch-libzmq")
+
+module.exports = {fetchPinned, cli, obtainArchive, unpack, depsDir, pin: libzmqPin}
