@@ -18,7 +18,7 @@ const fs = require("node:fs")
  * @property {string[]} needed       libraries loaded with it (DT_NEEDED, PE imports, dylibs)
  * @property {string} [minOs]        Mach-O: minimum macOS version
  * @property {string} [glibc]        ELF: newest GLIBC_x.y symbol version needed
- * @property {boolean} [signed]      Mach-O: has a code signature
+ * @property {string} [signed]       Mach-O: "valid" when the code signature matches, else why not
  * @property {string} [float]        ELF arm: "hard" or "soft" float ABI
  */
 
@@ -188,6 +188,37 @@ function trieNames(buf, start, size) {
   return names
 }
 
+/**
+ * Whether the code signature's CodeDirectory hashes match the file's pages (what macOS checks
+ * before it runs arm64 code): "valid", or what is wrong. Ad-hoc signatures (linker-signed) only.
+ */
+function codeSignatureValid(buf, offset) {
+  if (buf.readUInt32BE(offset) !== 0xfade0cc0) return "not a code signature SuperBlob"
+  const count = buf.readUInt32BE(offset + 8)
+  for (let i = 0; i < count; i++) {
+    const blob = offset + buf.readUInt32BE(offset + 12 + i * 8 + 4)
+    if (buf.readUInt32BE(blob) !== 0xfade0c02) continue // not a CodeDirectory
+    const hashOffset = buf.readUInt32BE(blob + 16)
+    const codeSlots = buf.readUInt32BE(blob + 28)
+    const codeLimit = buf.readUInt32BE(blob + 32)
+    const hashSize = buf[blob + 36]
+    const hashType = buf[blob + 37]
+    const pageSize = 2 ** buf[blob + 39]
+    const algorithm = {1: "sha1", 2: "sha256"}[hashType]
+    if (!algorithm) return `hash type ${hashType}`
+    const crypto = require("node:crypto")
+    for (let page = 0; page < codeSlots; page++) {
+      const start = page * pageSize
+      const data = buf.subarray(start, Math.min(start + pageSize, codeLimit))
+      const digest = crypto.createHash(algorithm).update(data).digest().subarray(0, hashSize)
+      const slot = blob + hashOffset + page * hashSize
+      if (!digest.equals(buf.subarray(slot, slot + hashSize))) return `page ${page} does not match`
+    }
+    return "valid"
+  }
+  return "no CodeDirectory"
+}
+
 /** @returns {BinaryInfo} */
 function readMachO(buf) {
   const cpu = buf.readUInt32LE(4)
@@ -196,7 +227,7 @@ function readMachO(buf) {
   let exports = null
   let symtab = null
   let minOs
-  let signed = false
+  let signed = "none"
   const version = v => `${v >>> 16}.${(v >> 8) & 0xff}${v & 0xff ? `.${v & 0xff}` : ""}`
   for (let i = 0, at = 32; i < commands; i++) {
     const cmd = buf.readUInt32LE(at)
@@ -218,7 +249,7 @@ function readMachO(buf) {
         stroff: buf.readUInt32LE(at + 16),
       }
     } else if (cmd === 0x1d /* LC_CODE_SIGNATURE */) {
-      signed = true
+      signed = codeSignatureValid(buf, buf.readUInt32LE(at + 8))
     }
     at += size
   }

@@ -1,13 +1,21 @@
 #!/usr/bin/env node
 "use strict"
 /**
- * npm `install` script. Runs before TypeScript is compiled, so it uses only Node built-ins plus
- * the `node-gyp-build` and `cmake-js` dependencies.
+ * npm `install` script. Runs before TypeScript is compiled in a checkout, so it uses only Node
+ * built-ins; the package has no dependencies at all when a prebuilt binary fits.
  *
  *  1. Unless a source build is asked for (env ZEROMQ_NAPI_BUILD_FROM_SOURCE, or
- *     `npm install --build-from-source`), check in a child process that the binary node-gyp-build
- *     would pick (build/Release, then prebuilds/<platform>-<arch>/) loads; if it does, stop.
- *  2. Otherwise build from source with `cmake-js compile` (vendored static libzmq).
+ *     `npm install --build-from-source`), check in a child process that the binary the loader
+ *     picks (lib/native.ts: build/Release, then prebuilds/<platform>-<arch>/) loads; if so, stop.
+ *  2. Otherwise build from source with `cmake-js compile` (vendored static libzmq). cmake-js and
+ *     node-addon-api are build tools, not dependencies: taken from the package's own
+ *     node_modules when there (a checkout: devDependencies), else installed on demand with npm,
+ *     at the versions package.json's devDependencies name, into the user cache
+ *     (~/.cache/zeromq-napi/build-tools/, or ZEROMQ_NAPI_BUILD_TOOLS_DIR).
+ *
+ * npm hides an install script's output unless it fails, so a source build also reports its
+ * progress to the terminal directly when there is one, and writes everything to
+ * build/zeromq-napi-install.log (its path is printed).
  *
  * It never falls back to `node-gyp rebuild`: that build (binding.gyp) needs a system libzmq and
  * is only run on request (`npm run build:gyp`).
@@ -18,9 +26,35 @@ const {spawnSync} = require("node:child_process")
 
 const root = path.resolve(__dirname, "..")
 const name = "zeromq-napi"
+const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"))
+const logFile = path.join(root, "build", "zeromq-napi-install.log")
 
-function log(message) {
-  process.stderr.write(`${name}: ${message}\n`)
+/** The terminal, when npm runs us from one: npm shows nothing else of a successful script. */
+let tty = null
+try {
+  if (process.platform !== "win32" && !process.env.CI) tty = fs.openSync("/dev/tty", "w")
+} catch {
+  tty = null
+}
+
+/** Progress: stderr and the log file, and the terminal unless `quiet`. */
+function log(message, quiet = false) {
+  const line = `${name}: ${message}\n`
+  process.stderr.write(line)
+  if (quiet) return
+  if (tty !== null) {
+    try {
+      fs.writeSync(tty, line)
+    } catch {
+      tty = null
+    }
+  }
+  try {
+    fs.mkdirSync(path.dirname(logFile), {recursive: true})
+    fs.appendFileSync(logFile, line)
+  } catch {
+    // a read-only package folder: stderr only
+  }
 }
 
 /** A flag given as an environment variable: set, non-empty, and not "0" or "false". */
@@ -30,30 +64,40 @@ function envFlag(variable) {
 }
 
 /**
- * Loads the binary node-gyp-build resolves for `root` in a child process, as
- * node-gyp-build-test does (a crash or a bad binary must not take this process down).
+ * Loads the addon the way the package does, in a child process (a crash or a bad binary must
+ * not take this process down): through the compiled loader (dist/cjs/native.js) when there is
+ * one, else (a checkout before its TypeScript is compiled) a local build in build/Release.
  * Returns {ok: true, file} or {ok: false, reason}.
  */
 function testLoad() {
-  const code = [
-    `const load = require(${JSON.stringify(require.resolve("node-gyp-build"))})`,
-    `const file = load.resolve(${JSON.stringify(root)})`,
-    "require(file)",
-    "process.stdout.write(file)",
-  ].join("\n")
-  const result = spawnSync(process.execPath, ["-e", code], {
-    cwd: root,
-    env: {...process.env, NODE_ENV: "test"},
-    encoding: "utf8",
-  })
+  const loader = path.join(root, "dist", "cjs", "native.js")
+  const code = fs.existsSync(loader)
+    ? [
+        `const native = require(${JSON.stringify(loader)})`,
+        "process.stdout.write(native.addonPath())",
+      ].join("\n")
+    : [
+        'const fs = require("node:fs"), path = require("node:path")',
+        `const dir = path.join(${JSON.stringify(root)}, "build", "Release")`,
+        'const file = fs.existsSync(dir) && fs.readdirSync(dir).find(f => f.endsWith(".node"))',
+        'if (!file) throw new Error("no local build in " + dir + " (and no compiled loader)")',
+        "require(path.join(dir, file))",
+        "process.stdout.write(path.join(dir, file))",
+      ].join("\n")
+  const env = {...process.env}
+  delete env.ZEROMQ_NAPI_ADDON
+  const result = spawnSync(process.execPath, ["-e", code], {cwd: root, env, encoding: "utf8"})
   if (result.status === 0) return {ok: true, file: result.stdout.trim()}
   const lines = `${result.stderr || ""}${result.error ? result.error.message : ""}`
     .split("\n")
     .map(line => line.trim())
-  // Prefer the error message over the stack trace and the source excerpt Node prints first.
-  const message = lines.find(line => /^\w*Error:/.test(line)) || lines.find(Boolean)
+  // The loader's own explanation, else the first error line (not the stack).
+  const message =
+    lines.find(line => line.startsWith("Reason: ")) ||
+    lines.find(line => /^\w*Error:/.test(line)) ||
+    lines.find(Boolean)
   const reason = message
-    ? message.replace(/^\w*Error:\s*/, "")
+    ? message.replace(/^(Reason: |\w*Error:\s*)/, "")
     : `the test load ended with ${result.signal || `exit code ${result.status}`}`
   return {ok: false, reason}
 }
@@ -77,10 +121,78 @@ function which(...names) {
   return null
 }
 
-function cmakeJsBin() {
-  const pkgFile = require.resolve("cmake-js/package.json")
-  const {bin} = require(pkgFile)
-  return path.join(path.dirname(pkgFile), typeof bin === "string" ? bin : bin["cmake-js"])
+/**
+ * The build tools: {cmakeJs, nodePath}. From this package's node_modules when installed there
+ * (a checkout), else from the build-tools cache, installed there first with npm if needed.
+ */
+function buildTools() {
+  const tools = ["cmake-js", "node-addon-api"]
+  const resolveIn = paths => {
+    try {
+      const pkgFile = require.resolve("cmake-js/package.json", {paths})
+      require.resolve("node-addon-api", {paths})
+      const {bin} = require(pkgFile)
+      return path.join(path.dirname(pkgFile), typeof bin === "string" ? bin : bin["cmake-js"])
+    } catch {
+      return null
+    }
+  }
+  const own = resolveIn([root])
+  if (own) return {cmakeJs: own, nodePath: null}
+
+  const specs = tools.map(tool => {
+    const range = (manifest.devDependencies || {})[tool]
+    if (!range) throw new Error(`package.json names no version of ${tool} (devDependencies)`)
+    return `${tool}@${range}`
+  })
+  const cacheRoot =
+    process.env.ZEROMQ_NAPI_BUILD_TOOLS_DIR ||
+    path.join(
+      process.env.XDG_CACHE_HOME || path.join(require("node:os").homedir(), ".cache"),
+      name,
+      "build-tools",
+    )
+  const dir = path.join(cacheRoot, specs.join("+").replace(/[^\w@.+-]/g, "_"))
+  const nodeModules = path.join(dir, "node_modules")
+  const cached = resolveIn([dir])
+  if (cached) {
+    log(`build tools: ${specs.join(", ")} from ${dir}`)
+    return {cmakeJs: cached, nodePath: nodeModules}
+  }
+  log(`installing the build tools ${specs.join(", ")} with npm into ${dir}`)
+  fs.mkdirSync(dir, {recursive: true})
+  fs.writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({name: "zeromq-napi-build-tools", private: true}),
+  )
+  // The npm that runs this script when it is npm, else the one on PATH. The parent npm's
+  // per-install settings (global, prefix, save, omit…) must not leak into this one.
+  const env = {}
+  for (const [key, value] of Object.entries(process.env)) {
+    const lower = key.toLowerCase()
+    if (!lower.startsWith("npm_") || /^npm_config_(registry|cache|userconfig|globalconfig|proxy|https_proxy|noproxy|strict_ssl|cafile|ca|offline|prefer_offline|prefer_online|fetch_.*|@.*:registry|\/\/.*)$/.test(lower)) {
+      env[key] = value
+    }
+  }
+  const npmCli = /npm-cli\.js$/.test(process.env.npm_execpath || "") ? process.env.npm_execpath : null
+  const [command, prefix] = npmCli
+    ? [process.execPath, [npmCli]]
+    : [process.platform === "win32" ? "npm.cmd" : "npm", []]
+  const result = spawnSync(
+    command,
+    [...prefix, "install", "--no-save", "--no-package-lock", "--no-audit", "--no-fund",
+      "--ignore-scripts", "--loglevel=error", ...specs],
+    {cwd: dir, env, encoding: "utf8", shell: process.platform === "win32" && !npmCli},
+  )
+  if (result.status !== 0) {
+    fail(
+      `could not install the build tools (${specs.join(", ")}) with npm: ` +
+        `${(result.stderr || (result.error && result.error.message) || "").trim().split("\n").slice(-3).join(" | ")}`,
+    )
+  }
+  const installed = resolveIn([dir])
+  if (!installed) fail(`npm installed the build tools into ${dir}, but cmake-js is not there`)
+  return {cmakeJs: installed, nodePath: nodeModules}
 }
 
 function fail(what) {
@@ -107,19 +219,43 @@ function fail(what) {
 }
 
 function build(reason) {
-  log(`building from source with cmake-js: ${reason}`)
-  const result = spawnSync(process.execPath, [cmakeJsBin(), "compile"], {
+  const started = Date.now()
+  try {
+    fs.mkdirSync(path.dirname(logFile), {recursive: true})
+    fs.writeFileSync(logFile, "")
+  } catch {
+    // read-only: stderr only
+  }
+  log(`building from source (${reason}); about a minute or more. Log: ${logFile}`)
+  const {cmakeJs, nodePath} = buildTools()
+  const env = {...process.env}
+  if (nodePath) {
+    // CMakeLists.txt and cmake-js find node-addon-api (and cmake-js its node-api-headers).
+    env.NODE_PATH = [nodePath, process.env.NODE_PATH].filter(Boolean).join(path.delimiter)
+  }
+  const child = spawnSync(process.execPath, [cmakeJs, "compile"], {
     cwd: root,
-    stdio: "inherit",
+    env,
+    encoding: "utf8",
+    maxBuffer: 512 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "pipe"],
   })
-  if (result.error) fail(`could not run cmake-js: ${result.error.message}`)
-  if (result.status !== 0) {
-    const how = result.signal ? `was killed by ${result.signal}` : `exited with ${result.status}`
-    fail(`the source build failed (cmake-js compile ${how}).`)
+  const output = `${child.stdout || ""}${child.stderr || ""}`
+  try {
+    fs.appendFileSync(logFile, output)
+  } catch {
+    // read-only: shown below on failure
+  }
+  if (child.error) fail(`could not run cmake-js: ${child.error.message}`)
+  if (child.status !== 0) {
+    process.stderr.write(output.split("\n").slice(-40).join("\n"))
+    const how = child.signal ? `was killed by ${child.signal}` : `exited with ${child.status}`
+    fail(`the source build failed (cmake-js compile ${how}; full log: ${logFile}).`)
   }
   const check = testLoad()
   if (!check.ok) fail(`the source build finished but the addon does not load: ${check.reason}`)
-  log(`built ${path.relative(root, check.file)}`)
+  const seconds = ((Date.now() - started) / 1000).toFixed(0)
+  log(`built ${path.relative(root, check.file)} in ${seconds} s`)
 }
 
 function main() {
@@ -133,7 +269,7 @@ function main() {
   }
   const check = testLoad()
   if (check.ok) {
-    log(`using ${path.relative(root, check.file)}`)
+    log(`using ${path.relative(root, check.file)}`, true)
     return
   }
   build(check.reason.split("\n")[0])

