@@ -132,7 +132,8 @@ function readPe(buf) {
     const at = offset(exportDir.rva)
     const count = buf.readUInt32LE(at + 24)
     const names = offset(buf.readUInt32LE(at + 32))
-    for (let i = 0; i < count; i++) exports.push(cString(buf, offset(buf.readUInt32LE(names + i * 4))))
+    for (let i = 0; i < count; i++)
+      exports.push(cString(buf, offset(buf.readUInt32LE(names + i * 4))))
   }
   const needed = []
   const importDir = dir(1)
@@ -152,7 +153,12 @@ function readPe(buf) {
     }
   }
   const arches = {0x8664: "x64", 0xaa64: "arm64", 0x14c: "ia32"}
-  return {format: "pe", arch: arches[machine] || `machine 0x${machine.toString(16)}`, exports, needed}
+  return {
+    format: "pe",
+    arch: arches[machine] || `machine 0x${machine.toString(16)}`,
+    exports,
+    needed,
+  }
 }
 
 function uleb(buf, at) {
@@ -259,7 +265,7 @@ function readMachO(buf) {
     for (let i = 0; i < symtab.nsyms; i++) {
       const at = symtab.symoff + i * 16
       const type = buf[at + 4]
-      if ((type & 0x01) && (type & 0x0e) === 0x0e && !(type & 0x10)) {
+      if (type & 0x01 && (type & 0x0e) === 0x0e && !(type & 0x10)) {
         exports.push(cString(buf, symtab.stroff + buf.readUInt32LE(at)))
       }
     }

@@ -9,7 +9,11 @@
  */
 const {cli} = require("./fetch-libzmq.js")
 
-const pin = {name: "libsodium", env: "ZEROMQ_NAPI_LIBSODIUM_ARCHIVE", ...require("./libsodium.json")}
+const pin = {
+  name: "libsodium",
+  env: "ZEROMQ_NAPI_LIBSODIUM_ARCHIVE",
+  ...require("./libsodium.json"),
+}
 
 if (require.main === module) cli(pin, "fetch-libsodium")
 

@@ -252,7 +252,9 @@ async function obtainArchive(pin) {
     [
       `could not obtain ${pin.name} ${pin.version} source (sha256 ${pin.sha256}). Tried:`,
       ...tried.map(t => `  - ${t}`),
-      pin.upstreamUrl ? "To provide it by hand, download either" : "To provide it by hand, download",
+      pin.upstreamUrl
+        ? "To provide it by hand, download either"
+        : "To provide it by hand, download",
       ...(pin.upstreamUrl ? [`  ${pin.upstreamUrl}`, "  or"] : []),
       `  Debian's ${pin.debianOrigFile} (source package ${pin.debianSourcePackage})`,
       `and set ${pin.env}=/path/to/that/file, or copy it to ${path.join(userCacheDir, archiveName)}.`,
@@ -274,7 +276,8 @@ async function obtainArchive(pin) {
 async function fetchPinned(pin) {
   const archiveName = `${pin.name}-${pin.version}.tar.gz`
   const archive = await obtainArchive(pin)
-  if (path.resolve(archive) !== path.resolve(path.join(depsDir, archiveName))) remember(pin, archive)
+  if (path.resolve(archive) !== path.resolve(path.join(depsDir, archiveName)))
+    remember(pin, archive)
   return unpack(pin, path.join(depsDir, archiveName))
 }
 

@@ -170,18 +170,34 @@ function buildTools() {
   const env = {}
   for (const [key, value] of Object.entries(process.env)) {
     const lower = key.toLowerCase()
-    if (!lower.startsWith("npm_") || /^npm_config_(registry|cache|userconfig|globalconfig|proxy|https_proxy|noproxy|strict_ssl|cafile|ca|offline|prefer_offline|prefer_online|fetch_.*|@.*:registry|\/\/.*)$/.test(lower)) {
+    if (
+      !lower.startsWith("npm_") ||
+      /^npm_config_(registry|cache|userconfig|globalconfig|proxy|https_proxy|noproxy|strict_ssl|cafile|ca|offline|prefer_offline|prefer_online|fetch_.*|@.*:registry|\/\/.*)$/.test(
+        lower,
+      )
+    ) {
       env[key] = value
     }
   }
-  const npmCli = /npm-cli\.js$/.test(process.env.npm_execpath || "") ? process.env.npm_execpath : null
+  const npmCli = /npm-cli\.js$/.test(process.env.npm_execpath || "")
+    ? process.env.npm_execpath
+    : null
   const [command, prefix] = npmCli
     ? [process.execPath, [npmCli]]
     : [process.platform === "win32" ? "npm.cmd" : "npm", []]
   const result = spawnSync(
     command,
-    [...prefix, "install", "--no-save", "--no-package-lock", "--no-audit", "--no-fund",
-      "--ignore-scripts", "--loglevel=error", ...specs],
+    [
+      ...prefix,
+      "install",
+      "--no-save",
+      "--no-package-lock",
+      "--no-audit",
+      "--no-fund",
+      "--ignore-scripts",
+      "--loglevel=error",
+      ...specs,
+    ],
     {cwd: dir, env, encoding: "utf8", shell: process.platform === "win32" && !npmCli},
   )
   if (result.status !== 0) {

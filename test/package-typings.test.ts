@@ -53,7 +53,11 @@ describe("the package's type declarations", function () {
       fs.renameSync(path.join(pkg, entry), path.join(modules, "zeromq-napi", entry))
     }
     // The declarations use Node's types, as a consumer's project has them.
-    fs.symlinkSync(path.join(root, "node_modules", "@types"), path.join(modules, "@types"), "junction")
+    fs.symlinkSync(
+      path.join(root, "node_modules", "@types"),
+      path.join(modules, "@types"),
+      "junction",
+    )
     for (const file of ["consumer.ts", "consumer.cts", "consumer.mts"]) {
       fs.writeFileSync(path.join(dir, file), consumer)
     }
