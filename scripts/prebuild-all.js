@@ -194,6 +194,7 @@ function toolsFor(target) {
   const tools = []
   if (spec.gnu) tools.push(`${spec.gnu}-g++${spec.platform === "win32" ? "-posix" : ""}`)
   if (spec.zig && spec.platform === "darwin") tools.push(zigToolchain.ld64() ? [] : "ld64.lld-14")
+  if (spec.zig && spec.platform !== "darwin") tools.push("llvm-strip")
   if (spec.run === "qemu-aarch64") {
     tools.push("qemu-aarch64-static", "/usr/aarch64-linux-gnu/lib/libstdc++.so.6")
   }
@@ -208,6 +209,7 @@ function toolsFor(target) {
 const toolPackages = {
   "x86_64-w64-mingw32-g++-posix": "g++-mingw-w64-x86-64",
   "ld64.lld-14": "lld-14",
+  "llvm-strip": "llvm",
   "qemu-aarch64-static": "qemu-user-static",
   "qemu-arm-static": "qemu-user-static",
   "/usr/arm-linux-gnueabihf/lib/libstdc++.so.6": "libstdc++6-armhf-cross",
@@ -290,18 +292,14 @@ function strip({target, spec, cross}, file) {
   if (spec.platform === "win32" && !cross) return // MSVC output has no symbols to strip
   // Stripping would void the arm64 code signature: the macOS link strips (-S -x) instead.
   if (spec.platform === "darwin") return
-  // llvm-strip (zig's binaries, Mach-O) when there is one, else binutils for the triple.
-  const tools =
-    spec.platform === "darwin"
-      ? ["llvm-strip", "llvm-strip-14"]
-      : [spec.gnu ? `${spec.gnu}-strip` : "strip", "llvm-strip", "llvm-strip-14"]
+  // binutils for a GNU triple or the host; llvm-strip for zig's binaries (any architecture).
+  const tools = !cross ? ["strip"] : spec.gnu ? [`${spec.gnu}-strip`] : ["llvm-strip"]
   const tool = tools.map(which).find(Boolean)
-  if (!tool || (spec.platform === "win32" && spec.zig && !/llvm/.test(tool))) {
+  if (!tool) {
     log(`${target}: no strip tool for it (${tools.join(", ")}), not stripped`)
     return
   }
-  const args = spec.platform === "darwin" ? ["-x", file] : ["--strip-unneeded", file]
-  run(tool, args)
+  run(tool, ["--strip-unneeded", file])
 }
 
 function defines(file) {
