@@ -10,7 +10,9 @@
  *   node scripts/prebuild-all.js --smoke-only    check and test the prebuilds already there
  *   node scripts/prebuild-all.js --check         only check that every target's prebuild exists
  *   node scripts/prebuild-all.js --compare A B   compare two report folders (release workflow)
- *   options: --jobs N (build parallelism, default: all cores), --no-smoke, --list, --native
+ *   options: --jobs N (build parallelism, default: all cores), --no-smoke, --list, --native,
+ *            --no-install (do not apt-get install missing Debian packages; by default, as root,
+ *            the script installs them and says which)
  *
  * How each target is built and run is the `targets` table: win32-x64 with Debian's mingw-w64,
  * all others with zig 0.11 (scripts/toolchain-zig.js fetches it from npm into
@@ -238,6 +240,7 @@ function plan(target, native) {
     const packages = [...new Set(missing.map(tool => toolPackages[tool] || tool))]
     return {
       target,
+      packages,
       error: `${target}: ${missing.join(", ")} not found (Debian: apt-get install ${packages.join(" ")})`,
     }
   }
@@ -262,8 +265,40 @@ function libsodiumSource() {
   return sodiumSource
 }
 
+/**
+ * Installs missing Debian packages with apt when this process may (root, apt-get there, not
+ * --no-install). Returns whether it installed them; the caller re-plans either way.
+ */
+function installPackages(packages) {
+  const apt = which("apt-get")
+  if (!apt || !process.getuid || process.getuid() !== 0) {
+    log(
+      `missing Debian packages: ${packages.join(" ")} (not root or no apt-get: install them first)`,
+    )
+    return false
+  }
+  log(`installing the missing Debian packages: ${packages.join(" ")}`)
+  const env = {...process.env, DEBIAN_FRONTEND: "noninteractive"}
+  const install = () =>
+    spawnSync(apt, ["install", "-y", "-q", "--no-install-recommends", ...packages], {
+      stdio: "inherit",
+      env,
+    }).status === 0
+  if (install()) return true
+  // An old package list: refresh it once and try again.
+  spawnSync(apt, ["update", "-q"], {stdio: "inherit", env})
+  if (install()) return true
+  log(`apt-get could not install ${packages.join(" ")}`)
+  return false
+}
+
+/** The build folder: a native build of a target keeps apart from its cross build. */
+function buildDir({target, cross}) {
+  return path.join(buildRoot, cross ? target : `${target}-native`)
+}
+
 function build({target, spec, cross}, jobs) {
-  const out = path.join(buildRoot, target)
+  const out = buildDir({target, cross})
   const env = {...process.env}
   const args = [cmakeJs(), "compile", "--out", out, "--parallel", String(jobs)]
   if (cross) {
@@ -665,7 +700,11 @@ function main() {
 
   const host = hostTarget()
   const wanted = named.length ? named : host === "linux-x64" ? Object.keys(targets) : [host]
-  const steps = wanted.map(target => plan(target, flag("--native")))
+  let steps = wanted.map(target => plan(target, flag("--native")))
+  const packages = [...new Set(steps.flatMap(step => step.packages || []))]
+  if (packages.length && !flag("--no-install") && installPackages(packages)) {
+    steps = wanted.map(target => plan(target, flag("--native")))
+  }
   const impossible = steps.filter(step => step.error)
   if (impossible.length) fail(impossible.map(step => step.error).join("\n"))
 
@@ -674,7 +713,7 @@ function main() {
   const summary = []
   for (const step of steps) {
     const file = prebuildFile(step.target)
-    const out = path.join(buildRoot, step.target)
+    const out = buildDir(step)
     const began = Date.now()
     let seconds = null
     if (!flag("--smoke-only")) {
