@@ -130,7 +130,19 @@ function writeWrappers(dir, target, flags = []) {
   if (/-windows/.test(target)) {
     const machine = target.startsWith("aarch64") ? "arm64" : "i386:x86-64"
     write("dlltool", `exec ${shellQuote(exe)} dlltool -m ${machine} "$@"`)
-    write("rc", `exec ${shellQuote(exe)} rc "$@"`)
+    // Zig 0.11 has no resource compiler. The only resource is libzmq's version information,
+    // which would sit unused in its static archive: write an empty resource file (the 32-byte
+    // header every .res file starts with) where CMake asks for one.
+    write(
+      "rc",
+      [
+        'out=""',
+        'while [ $# -gt 0 ]; do case "$1" in /fo|-fo) out="$2"; shift ;; /fo*|-fo*) out="${1#??}"; out="${out#o}" ;; esac; shift; done',
+        '[ -n "$out" ] || { echo "rc: no /fo output given" >&2; exit 1; }',
+        "printf '\\000\\000\\000\\000\\040\\000\\000\\000\\377\\377\\000\\000\\377\\377\\000\\000' > \"$out\"",
+        "printf '\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000' >> \"$out\"",
+      ].join("\n"),
+    )
   }
   return dir
 }
