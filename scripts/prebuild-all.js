@@ -197,6 +197,7 @@ function toolsFor(target) {
   if (spec.gnu) tools.push(`${spec.gnu}-g++${spec.platform === "win32" ? "-posix" : ""}`)
   if (spec.zig && spec.platform === "darwin") tools.push(zigToolchain.ld64() ? [] : "ld64.lld-14")
   if (spec.zig && spec.platform !== "darwin") tools.push("llvm-strip")
+  if (spec.zig && spec.platform === "win32") tools.push("llvm-objcopy")
   if (spec.run === "qemu-aarch64") {
     tools.push("qemu-aarch64-static", "/usr/aarch64-linux-gnu/lib/libstdc++.so.6")
   }
@@ -212,6 +213,7 @@ const toolPackages = {
   "x86_64-w64-mingw32-g++-posix": "g++-mingw-w64-x86-64",
   "ld64.lld-14": "lld-14",
   "llvm-strip": "llvm",
+  "llvm-objcopy": "llvm",
   "qemu-aarch64-static": "qemu-user-static",
   "qemu-arm-static": "qemu-user-static",
   "/usr/arm-linux-gnueabihf/lib/libstdc++.so.6": "libstdc++6-armhf-cross",

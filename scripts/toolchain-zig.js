@@ -15,7 +15,8 @@
  * (`-exported_symbols_list` is unsupported) and exports all of libc++: the c++ wrapper hands a
  * macOS link that asks for an export list to `link-macos` below, which links the same inputs
  * (plus the libc++, libc++abi and compiler-rt archives zig built) with LLVM's ld64.lld
- * (Debian: lld-14). ld64.lld signs arm64 output ad hoc, as macOS requires.
+ * (Debian: lld-14). ld64.lld signs arm64 output ad hoc, as macOS requires. Windows DLL links go
+ * through `link-windows` (zig's libunwind would export its functions from the DLL).
  */
 const fs = require("node:fs")
 const os = require("node:os")
@@ -113,13 +114,19 @@ function writeWrappers(dir, target, flags = []) {
     "done",
   ].join("\n")
   write("cc", `${filter}\nexec ${shellQuote(exe)} cc -target ${target} ${extra} "$@"`)
+  // Links zig cannot do as needed go through this script again (link-macos, link-windows).
+  const relink = macos
+    ? ["-Wl,-exported_symbols_list,", "link-macos"]
+    : /-windows/.test(target)
+      ? ["-shared", "link-windows"]
+      : null
   write(
     "c++",
     `${filter}\n` +
-      (macos
+      (relink
         ? [
             'case " $* " in',
-            `  *" -Wl,-exported_symbols_list,"*) exec ${shellQuote(process.execPath)} ${shellQuote(__filename)} link-macos ${target} "$@" ;;`,
+            `  *" ${relink[0]}"*) exec ${shellQuote(process.execPath)} ${shellQuote(__filename)} ${relink[1]} ${target} ${extra} "$@" ;;`,
             "esac",
           ].join("\n") + "\n"
         : "") +
@@ -230,6 +237,46 @@ function linkMacos(target, args) {
   if (second.status !== 0) throw new Error(`${linker} exited with ${second.status}`)
 }
 
+/**
+ * A Windows DLL link: zig's libunwind marks its functions dllexport, so every DLL zig links
+ * exports two dozen _Unwind_* symbols besides its own. Link once as zig does (ZIG_VERBOSE_LINK
+ * shows the lld-link command), then again with a copy of libunwind whose export directives
+ * (.drectve sections) are removed: the DLL exports what its own code marks dllexport only.
+ */
+function linkWindows(target, args) {
+  const exe = zig()
+  const first = spawnSync(exe, ["c++", "-target", target, ...args], {
+    encoding: "utf8",
+    env: {...process.env, ZIG_VERBOSE_LINK: "1"},
+  })
+  if (first.status !== 0) {
+    process.stderr.write(first.stderr || "")
+    throw new Error(`zig c++ (link) exited with ${first.status}`)
+  }
+  const line = (first.stderr || "").split("\n").find(l => l.startsWith("lld-link "))
+  if (!line) throw new Error("link-windows: zig printed no lld-link command (ZIG_VERBOSE_LINK)")
+  const words = line.split(" ")
+  const unwind = words.find(w => /[\\/]unwind\.lib$/.test(w))
+  if (!unwind) return // no libunwind linked: nothing exported by mistake
+  const objcopy = ["llvm-objcopy", "llvm-objcopy-14"]
+    .flatMap(name =>
+      (process.env.PATH || "").split(path.delimiter).map(dir => path.join(dir, name)),
+    )
+    .find(file => fs.existsSync(file))
+  if (!objcopy) throw new Error("link-windows needs llvm-objcopy (Debian: apt-get install llvm)")
+  const output = words.find(w => w.startsWith("-OUT:")).slice("-OUT:".length)
+  const quiet = `${output}.unwind.lib`
+  const strip = spawnSync(objcopy, ["--remove-section=.drectve", unwind, quiet], {encoding: "utf8"})
+  if (strip.status !== 0) throw new Error(`llvm-objcopy: ${strip.stderr}`)
+  const second = spawnSync(
+    exe,
+    words.map(w => (w === unwind ? quiet : w)),
+    {stdio: "inherit"},
+  )
+  fs.rmSync(quiet, {force: true})
+  if (second.status !== 0) throw new Error(`zig lld-link exited with ${second.status}`)
+}
+
 function main() {
   const [command, ...rest] = process.argv.slice(2)
   try {
@@ -241,6 +288,9 @@ function main() {
     } else if (command === "link-macos") {
       const [target, ...args] = rest
       linkMacos(target, args)
+    } else if (command === "link-windows") {
+      const [target, ...args] = rest
+      linkWindows(target, args)
     } else {
       throw new Error("usage: toolchain-zig.js fetch | wrappers DIR TARGET [FLAGS…]")
     }
