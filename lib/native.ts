@@ -75,7 +75,8 @@ export interface NativeContext {
 export interface NativeProxy {
   readonly running: boolean
   /**
-   * Lends frontEnd, backEnd, capture and control to a new thread running
+   * Lends frontEnd, backEnd, capture and control to a new thread, which sends the
+   * messages each end had read ahead through the other end (and to capture), then runs
    * zmq_proxy_steerable; `peer` (connected to control) stays with the caller, which
    * sends the commands. Resolves when the thread has ended and the sockets are back;
    * rejects with the proxy's libzmq error.
@@ -86,6 +87,8 @@ export interface NativeProxy {
     capture: NativeSocket | null,
     control: NativeSocket,
     peer: NativeSocket,
+    frontEndReadAhead: readonly (readonly Uint8Array[])[],
+    backEndReadAhead: readonly (readonly Uint8Array[])[],
   ): Promise<void>
 }
 

@@ -59,6 +59,10 @@ function notRunning(): Error {
  * const done = proxy.run() // resolves after terminate()
  * ```
  *
+ * Messages a socket had already taken from libzmq for `receive()` (its read-ahead) are
+ * forwarded first, in order, and copied to the capture socket; the statistics count only
+ * what the proxy took from libzmq itself.
+ *
  * While it runs, the proxy owns its sockets: every call on them (`send`, `receive`,
  * `bind`, options, `close`, …) fails with a `ZmqError` with code `EBUSY`. When
  * it has ended they work again (zeromq v6 closes them instead: close them yourself).
@@ -159,13 +163,22 @@ export class Proxy<
       peer = new Pair({context, linger: 0})
       context._untrack(peer)
       peer.connect(endpoint)
+      const frontEnd = nativeOf(this.#frontEnd)
+      const backEnd = nativeOf(this.#backEnd)
+      const capture = this.#capture === undefined ? null : nativeOf(this.#capture)
+      // Messages the sockets read ahead are no longer in libzmq: the proxy thread forwards
+      // them first, or they would be lost.
       ended = this.#native.run(
-        nativeOf(this.#frontEnd),
-        nativeOf(this.#backEnd),
-        this.#capture === undefined ? null : nativeOf(this.#capture),
+        frontEnd,
+        backEnd,
+        capture,
         nativeOf(control),
         nativeOf(peer),
+        this.#frontEnd._readAhead(),
+        this.#backEnd._readAhead(),
       )
+      this.#frontEnd._dropReadAhead()
+      this.#backEnd._dropReadAhead()
     } catch (err) {
       control?.close()
       peer?.close()

@@ -2,12 +2,13 @@
  * The socket base class: queues of pending sends and receives on top of the addon.
  * @module
  */
+import {markAsUntransferable} from "node:worker_threads"
 import {Context, context as defaultContext} from "./context"
 import {ZmqError, fromNative, withCallerStack, zmqError} from "./errors"
 import {Fifo} from "./fifo"
 import type {Observer} from "./observer"
 import {MessageBatch} from "./batch"
-import {BufferView, checkMessage, type Message, type MessageLike} from "./message"
+import {BufferView, prepareMessage, type Message, type MessageLike} from "./message"
 import {binding, FrameFlag, type NativeSocket} from "./native"
 import {
   decodeOption,
@@ -520,6 +521,36 @@ export class Socket {
     return !this.#closed && this._native.lent
   }
 
+  /**
+   * @internal The messages read ahead from libzmq but not yet received, oldest first, as
+   * arrays of frames: for a proxy that takes the socket over and must forward them before
+   * what libzmq still holds ({@link _dropReadAhead} once it has them). A message begun by
+   * the last native receive is completed first (libzmq delivers a message's parts together).
+   */
+  _readAhead(): Buffer[][] {
+    if (this.#closed) return []
+    while (this.#partial !== undefined) {
+      try {
+        if (this.#fill(1) === 0) break
+      } catch {
+        break
+      }
+    }
+    const messages: Buffer[][] = []
+    for (let i = 0; i < this.#ready.length; i++) {
+      const message = this.#ready.at(i) as unknown[]
+      // Draft sockets' messages are [frame, {routingId | group}]: only the frame travels.
+      const parts = message.length === 2 && !Buffer.isBuffer(message[1]) ? [message[0]] : message
+      messages.push(parts as Buffer[])
+    }
+    return messages
+  }
+
+  /** @internal Forgets the messages {@link _readAhead} returned: someone else has them now. */
+  _dropReadAhead(): void {
+    this.#ready = new Fifo()
+  }
+
   /** @internal Waits again for what pending operations need (after a proxy lent the socket). */
   _rearm(): void {
     this.#arm()
@@ -544,7 +575,7 @@ export class Socket {
 
   /** @internal */
   protected _send(message: unknown, options?: DraftSendOptions): Promise<void> {
-    checkMessage(message)
+    message = prepareMessage(message)
     const draft =
       options?.routingId !== undefined || options?.group !== undefined ? options : undefined
     if (draft && Array.isArray(message)) {
@@ -572,7 +603,7 @@ export class Socket {
 
   /** @internal */
   protected _sendTracked(message: unknown, options?: OperationOptions): TrackedSend {
-    checkMessage(message)
+    message = prepareMessage(message)
     const count = zeroCopyFrames(message)
     if (count === 0) {
       const sent = this._send(message, options)
@@ -654,8 +685,15 @@ export class Socket {
    * the high-water mark allows; resolves when libzmq accepted the last one.
    */
   protected _sendMany(messages: Iterable<unknown>, options?: OperationOptions): Promise<void> {
-    const list = Array.isArray(messages) ? messages : Array.from(messages)
-    for (let i = 0; i < list.length; i++) checkMessage(list[i])
+    let list: unknown[] = Array.isArray(messages) ? messages : Array.from(messages)
+    for (let i = 0; i < list.length; i++) {
+      const message = prepareMessage(list[i])
+      if (message !== list[i]) {
+        // Never change the caller's array.
+        if (list === messages) list = list.slice()
+        list[i] = message
+      }
+    }
     if (this.#closed) return Promise.reject(zmqError("EBADF"))
     if (options?.signal?.aborted) return Promise.reject(options.signal.reason)
     let index = 0
@@ -914,6 +952,9 @@ export class Socket {
   #receiveFrames(max: number): number {
     if (this.#pool.length - this.#poolOffset < binding.Socket.poolFrameMax) {
       this.#pool = Buffer.allocUnsafeSlow(POOL_SIZE)
+      // Many messages share a chunk: transferring one message's memory (postMessage,
+      // structuredClone) must copy it, not empty every message in the chunk.
+      markAsUntransferable?.(this.#pool.buffer)
       this.#poolOffset = 0
     }
     return this._native.receive(this.#pool, this.#poolOffset, max)

@@ -22,9 +22,13 @@ void SetReleaseHandler(const Napi::CallbackInfo& info) {
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  auto* module = new Module(env, exports);
-  NAPI_THROW_IF_FAILED(env, napi_set_instance_data(env, module, Module::Finalize, nullptr),
-                       exports);
+  auto* module = new Module(env);
+  napi_status status = napi_set_instance_data(env, module, Module::Finalize, nullptr);
+  if (status != napi_ok) {
+    delete module;
+    NAPI_THROW_IF_FAILED(env, status, exports);
+  }
+  module->Start();
 
   Napi::Function context = Context::Init(env);
   module->context_constructor = Napi::Persistent(context);

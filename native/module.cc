@@ -20,13 +20,16 @@ constexpr size_t kReleaseBatch = 32;
 constexpr size_t kReleaseBytes = 1024 * 1024;
 }  // namespace
 
-Module::Module(Napi::Env env, Napi::Object exports) : env(env), uv(uv::Load()) {
+Module::Module(Napi::Env env) : env(env), uv(uv::Load()) {
   if (uv != nullptr) {
     uv_loop_s* loop_ptr = nullptr;
     if (napi_get_uv_event_loop(env, &loop_ptr) != napi_ok) uv = nullptr;
     loop = loop_ptr;
     zero_copy_sends = uv != nullptr && loop == uv->default_loop();
   }
+}
+
+void Module::Start() {
   napi_value name = Napi::String::New(env, "zeromq-napi:release");
   NAPI_THROW_IF_FAILED_VOID(
       env, napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, nullptr, nullptr,
@@ -34,7 +37,6 @@ Module::Module(Napi::Env env, Napi::Object exports) : env(env), uv(uv::Load()) {
   // Pending releases alone must not keep the process alive.
   napi_unref_threadsafe_function(env, releaser_);
   NAPI_THROW_IF_FAILED_VOID(env, napi_add_async_cleanup_hook(env, Cleanup, this, &cleanup_handle_));
-  (void)exports;
 }
 
 Module::~Module() = default;

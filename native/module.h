@@ -19,8 +19,15 @@ class Proxy;
 
 class Module {
  public:
-  Module(Napi::Env env, Napi::Object exports);
+  /** Allocates nothing that teardown must release: safe before it becomes instance data. */
+  explicit Module(Napi::Env env);
   ~Module();
+  /**
+   * Creates the release queue and registers the teardown hook. Called once the module is
+   * the environment's instance data, so that a failure (a worker terminated while it loads
+   * the addon) leaves it to the instance-data finalizer.
+   */
+  void Start();
   Module(const Module&) = delete;
   Module& operator=(const Module&) = delete;
 

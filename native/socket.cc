@@ -5,6 +5,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "context.h"
 #include "module.h"
@@ -651,6 +652,41 @@ bool Socket::SendInitialized(Napi::Env env, zmq_msg_t* msg, int flags) {
   return true;
 }
 
+namespace {
+
+// The frames of one multipart message, made before any is sent: a frame that cannot be
+// made must not leave the earlier ones in libzmq, where they would become the start of
+// whatever message is sent next. Closes what was not sent.
+class Parts {
+ public:
+  explicit Parts(uint32_t count) : count_(count) {
+    if (count > kInline) heap_.resize(count);
+  }
+  ~Parts() {
+    for (uint32_t i = sent_; i < made_; i++) zmq_msg_close(&At(i));
+  }
+  Parts(const Parts&) = delete;
+  Parts& operator=(const Parts&) = delete;
+
+  uint32_t count() const { return count_; }
+  zmq_msg_t& At(uint32_t i) { return count_ > kInline ? heap_[i] : inline_[i]; }
+  /** Records that At(made()) was initialised. */
+  void Made() { made_++; }
+  /** Records that At(sent()) went to libzmq, which owns it now. */
+  void Sent() { sent_++; }
+  uint32_t sent() const { return sent_; }
+
+ private:
+  static constexpr uint32_t kInline = 8;
+  uint32_t count_;
+  uint32_t made_ = 0;
+  uint32_t sent_ = 0;
+  zmq_msg_t inline_[kInline];
+  std::vector<zmq_msg_t> heap_;
+};
+
+}  // namespace
+
 bool Socket::SendMessage(Napi::Env env, napi_value message, uint32_t track) {
   // The common case first: one Buffer (or other typed array).
   void* data;
@@ -663,16 +699,25 @@ bool Socket::SendMessage(Napi::Env env, napi_value message, uint32_t track) {
   bool is_array = false;
   napi_is_array(env, message, &is_array);
   if (!is_array) return SendFrame(env, message, 0, track);
-  uint32_t parts;
-  NAPI_THROW_IF_FAILED(env, napi_get_array_length(env, message, &parts), false);
-  for (uint32_t i = 0; i < parts; i++) {
+  uint32_t count;
+  NAPI_THROW_IF_FAILED(env, napi_get_array_length(env, message, &count), false);
+  Parts parts(count);
+  for (uint32_t i = 0; i < count; i++) {
     napi_value part;
     NAPI_THROW_IF_FAILED(env, napi_get_element(env, message, i, &part), false);
-    if (!SendFrame(env, part, i + 1 < parts ? ZMQ_SNDMORE : 0, track)) {
+    InitMessage(env, &parts.At(i), part, track);
+    parts.Made();
+  }
+  for (uint32_t i = 0; i < count; i++) {
+    int flags = (i + 1 < count ? ZMQ_SNDMORE : 0) | ZMQ_DONTWAIT;
+    while (zmq_msg_send(&parts.At(i), socket_, flags) < 0) {
+      int err = zmq_errno();
+      if (err == EINTR) continue;
       // libzmq accepts every later part once it accepted the first one.
-      if (i == 0) return false;
-      ThrowErrno(env, EAGAIN);
+      if (err == EAGAIN && i == 0) return false;
+      ThrowErrno(env, err);
     }
+    parts.Sent();
   }
   return true;
 }
