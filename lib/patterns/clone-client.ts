@@ -161,8 +161,10 @@ const noProperties: Readonly<Record<string, string>> = Object.freeze(Object.crea
  * then nothing for `timeout` ms counts as dead: `onSilent` is called and the client
  * moves to the next server given to {@link connect} (model 6 fail-over; with one server
  * it tries that one again) and takes a new snapshot there. A server that never sent
- * `HUGZ` (the guide's model 5) cannot be told from an idle one: it counts as dead only
- * when a snapshot does not arrive in time. When following the whole map (no subtree),
+ * `HUGZ` (the guide's model 5) cannot be told from an idle one by its silence: it
+ * counts as dead when its feed has had no connection for `timeout` ms (libzmq's ZMTP
+ * heartbeats drop the connection to a host that vanished), or when a snapshot does not
+ * arrive in time. When following the whole map (no subtree),
  * a gap in the sequence numbers (updates dropped by a full queue) also triggers a new
  * snapshot; so does a server whose sequence goes backwards (it restarted).
  *
