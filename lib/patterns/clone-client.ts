@@ -67,10 +67,10 @@ export interface CloneClientOptions {
    * How long (ms) the server may stay silent (no update, no `HUGZ`, no snapshot
    * message) before the client takes it as dead: it calls `onSilent`, moves to the
    * next server of {@link CloneClient.connect} (or tries the same one again) and
-   * takes a new snapshot. A snapshot must arrive within it; after that, only a server
-   * that has sent `HUGZ` counts as dead when silent (one that never does, as the
-   * guide's model 5, cannot be told from an idle one). Default 5000. Keep it a few
-   * times the server's `heartbeatInterval`.
+   * takes a new snapshot. A snapshot must arrive within it; after that, a server that
+   * has sent `HUGZ` counts as dead when silent, and one that never does (the guide's
+   * model 5, silent whenever idle) when the subscription has had no connection to it
+   * for that long. Default 5000. Keep it a few times the server's `heartbeatInterval`.
    */
   timeout?: number
   /**
