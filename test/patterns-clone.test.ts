@@ -1,5 +1,5 @@
 import {expect} from "chai"
-import {Dealer, Publisher, Push, Router, Subscriber, XPublisher, ZmqError} from "../lib"
+import {Dealer, Publisher, Router, Subscriber, XPublisher, ZmqError} from "../lib"
 import {
   CloneClient,
   CloneServer,
@@ -12,7 +12,7 @@ import {
   type CloneSyncEvent,
 } from "../lib/patterns/clone"
 import {RequestTimeoutError} from "../lib/patterns/errors"
-import {killAll, runExample, startProcess, type RunningProcess} from "./helpers"
+import {isPending, killAll, runExample, startProcess, type RunningProcess} from "./helpers"
 
 // Servers beat every 100 ms. Clients that must not take a busy, loaded test process for
 // a dead server wait 5 s; those that must notice a killed server wait 1 s (ten beats).
@@ -56,6 +56,13 @@ function sequence(n: number): Buffer {
 /** Integers from `first` to `last`, both included. */
 function range(first: number, last: number): number[] {
   return Array.from({length: Math.max(0, last - first + 1)}, (_, i) => first + i)
+}
+
+/** Frames as strings, for comparisons. */
+const text = (frames: Buffer[]) => frames.map(frame => frame.toString("latin1"))
+
+function sleep(ms: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, ms))
 }
 
 /** A client that records what it is told; closed in afterEach. */
@@ -205,17 +212,18 @@ describe("the Clone pattern", function () {
   })
 
   it("loses no update and applies none twice while clients take snapshots under a flood of updates", async () => {
-    const {server, endpoints} = await startServer()
+    // The guide's model 5 update path: the flooder pushes raw kvmsgs, as its C clients do.
+    const {server, endpoints} = await startServer({updates: "push-pull"})
     // A big map makes every snapshot take a while, with updates arriving meanwhile.
     for (let i = 0; i < 1000; i++) server.set(`seed/${i}`, `seed value ${i}`)
     const flooder = startProcess(flooderSource, {ENDPOINTS: JSON.stringify(endpoints)})
     await flooder.line(/^flooding$/)
 
-    const joined: {record: Recorder; snapshotSequence: number}[] = []
+    const joined: {record: Recorder; firstSnapshot: number}[] = []
     for (let i = 0; i < 4; i++) {
-      const record = recorder()
+      const record = recorder({updates: "push-pull"})
       await record.client.connect(endpoints)
-      joined.push({record, snapshotSequence: record.syncs[0].sequence})
+      joined.push({record, firstSnapshot: record.syncs[0].sequence})
       // The flood goes on: each client applies updates after its snapshot.
       await waitFor(
         () => record.changes.filter(c => c.source === "update").length >= 20,
@@ -231,21 +239,24 @@ describe("the Clone pattern", function () {
     // seeds + flood + stop + done
     expect(server.sequence).to.equal(1000 + sent + 2)
 
-    for (const [i, {record, snapshotSequence}] of joined.entries()) {
+    for (const [i, {record, firstSnapshot}] of joined.entries()) {
       await waitFor(() => record.client.sequence === server.sequence, `client ${i} catching up`)
       const updates = record.changes.filter(c => c.source === "update").map(c => c.sequence)
       // Clients after the first joined with the flood under way at the server.
-      expect(snapshotSequence, `client ${i} snapshot`).to.be.at.least(i === 0 ? 1000 : 1020)
+      expect(firstSnapshot, `client ${i} snapshot`).to.be.at.least(i === 0 ? 1000 : 1020)
+      const snapshotSequence = record.syncs[record.syncs.length - 1].sequence
       // Every update after the snapshot, once each, in order: nothing lost, nothing twice.
       expect(updates, `client ${i} updates`).to.deep.equal(
         range(snapshotSequence + 1, server.sequence),
       )
       expect(asObject(record.client), `client ${i} map`).to.deep.equal(asObject(server))
-      expect(record.client.stats, `client ${i}`).to.deep.include({
-        snapshots: 1,
-        resyncs: 0,
-        malformed: 0,
-      })
+      // A second snapshot when the subscription went live only after the first one.
+      const {snapshots, resyncs, malformed} = record.client.stats
+      expect(snapshots, `client ${i} snapshots`).to.be.within(1, 2)
+      expect([resyncs, malformed], `client ${i} resyncs, malformed`).to.deep.equal([
+        snapshots - 1,
+        0,
+      ])
       expect(record.errors).to.deep.equal([])
     }
   })
@@ -387,9 +398,11 @@ describe("the Clone pattern", function () {
   it("counts and drops malformed kvmsgs and snapshot requests, and keeps serving", async () => {
     const errors: Error[] = []
     const {server, endpoints} = await startServer({onError: (error: Error) => errors.push(error)})
-    const push = new Push({linger: 0})
+    // Publishes to the collector (12/CHP) once the server's Subscriber has subscribed.
+    const push = new XPublisher({linger: 0})
     sockets.push(push)
     push.connect(endpoints.collector)
+    expect(text(await push.receive())).to.deep.equal(["\x01"])
     const seq = Buffer.alloc(8)
     const uuid = Buffer.alloc(16, 7)
     const malformed: (string | Buffer)[][] = [
@@ -486,11 +499,15 @@ describe("the Clone pattern", function () {
       publisher: publisher.lastEndpoint!,
       collector: "tcp://127.0.0.1:9", // never used here
     }
-    void (async () => {
-      for await (const [subscription] of publisher) {
-        if (subscription[0] === 1) await publisher.send(["HUGZ", sequence(0), "", "", ""])
-      }
-    })()
+    const subscribed = new Promise<void>(resolve => {
+      void (async () => {
+        for await (const [subscription] of publisher) {
+          if (subscription[0] !== 1) continue
+          await publisher.send(["HUGZ", sequence(0), "", "", ""])
+          resolve()
+        }
+      })()
+    })
     void (async () => {
       for await (const [identity] of router) {
         await router.send([identity, "junk"])
@@ -502,6 +519,7 @@ describe("the Clone pattern", function () {
     const record = recorder()
     await record.client.connect(endpoints)
     expect(asObject(record.client)).to.deep.equal({good: "value"})
+    await subscribed
     await publisher.send(["only", "three", "frames"])
     await publisher.send(["huge", Buffer.alloc(8, 0xff), "", "", "beyond 2^53"])
     await publisher.send(["next", sequence(2), "", "", "two"])
@@ -529,15 +547,21 @@ describe("the Clone pattern", function () {
       [kv("c", 1, "three"), kv("KTHXBAI", 1)],
       [kv("c", 1, "three"), kv("d", 3, "four"), kv("KTHXBAI", 3)],
     ]
-    void (async () => {
-      for await (const [subscription] of publisher) {
-        // 12/CHP's heartbeat (sequence zero): tells a new subscriber it is live.
-        if (subscription[0] === 1) await publisher.send(kv("HUGZ", 0))
-      }
-    })()
+    const subscribed = new Promise<void>(resolve => {
+      void (async () => {
+        for await (const [subscription] of publisher) {
+          if (subscription[0] !== 1) continue
+          // 12/CHP's heartbeat (sequence zero): says nothing about the sequence.
+          await publisher.send(kv("HUGZ", 0))
+          resolve()
+        }
+      })()
+    })
     let requests = 0
     void (async () => {
       for await (const [identity] of router) {
+        // Answered once the feed is live, so that the update below reaches the client.
+        await subscribed
         for (const reply of replies[requests]) await router.send([identity, ...reply])
         // Published before the snapshot was taken, arriving after it: already applied.
         if (requests === 0) await publisher.send(kv("a", 1, "one"))
@@ -572,6 +596,124 @@ describe("the Clone pattern", function () {
       ["snapshot", "d", "four"],
     ])
     expect(record.errors).to.deep.equal([])
+  })
+
+  /**
+   * A scripted server: answers the nth snapshot request with `snapshots[n]` (the last one
+   * for later requests) and tells when the client's subscription reached its publisher.
+   * The collector is a Subscriber that subscribes when the test says so.
+   */
+  async function scriptedServer(snapshots: (string | Buffer)[][][]) {
+    const router = new Router({linger: 0})
+    const publisher = new XPublisher({linger: 0})
+    const collector = new Subscriber({linger: 0})
+    sockets.push(router, publisher, collector)
+    await router.bind("tcp://127.0.0.1:*")
+    await publisher.bind("tcp://127.0.0.1:*")
+    await collector.bind("tcp://127.0.0.1:*")
+    const endpoints = {
+      snapshot: router.lastEndpoint!,
+      publisher: publisher.lastEndpoint!,
+      collector: collector.lastEndpoint!,
+    }
+    // The topics subscribed to at the publisher (the unsubscription of a topic comes when
+    // its last subscriber leaves).
+    const state = {requests: 0, topics: new Set<string>()}
+    void (async () => {
+      for await (const [message] of publisher) {
+        const topic = message.subarray(1).toString()
+        if (message[0] === 1) state.topics.add(topic)
+        else state.topics.delete(topic)
+      }
+    })()
+    const subscribed = () => waitFor(() => state.topics.size > 0, "a subscription")
+    void (async () => {
+      for await (const [identity] of router) {
+        const reply = snapshots[Math.min(state.requests++, snapshots.length - 1)]
+        for (const message of reply) await router.send([identity, ...message])
+      }
+    })()
+    return {endpoints, router, publisher, collector, subscribed, state}
+  }
+
+  const kv = (key: string, n: number, value = "") => [key, sequence(n), "", "", value]
+
+  it("asks for its snapshot at once, follows a server that never sends HUGZ (the guide's model 5), and notices when it is gone", async () => {
+    const fake = await scriptedServer([[kv("k", 3, "three"), kv("KTHXBAI", 3)]])
+    const record = recorder({timeout: 300})
+    // Resolves without anything on the feed: the snapshot was asked for right away.
+    await record.client.connect(fake.endpoints)
+    expect(asObject(record.client)).to.deep.equal({k: "three"})
+    expect(record.client.sequence).to.equal(3)
+    await fake.subscribed()
+    // Idle, and no heartbeat: for several timeouts, still not taken for dead.
+    await sleep(1200)
+    expect(record.silences).to.deep.equal([])
+    await fake.publisher.send(kv("k", 4, "four"))
+    await waitFor(() => record.client.sequence === 4, "update 4")
+    expect(asObject(record.client)).to.deep.equal({k: "four"})
+    expect(record.client.stats).to.deep.include({snapshots: 1, resyncs: 0, silences: 0})
+    expect(fake.state.requests).to.equal(1)
+    // Gone is another matter: its connection drops, and a timeout later it is silent.
+    fake.publisher.close()
+    fake.router.close()
+    await waitFor(() => record.silences.length === 1, "the silence report")
+    expect(record.client.silent).to.equal(true)
+  })
+
+  it("takes a new snapshot when its subscription went live only after updates that followed the snapshot", async () => {
+    const fake = await scriptedServer([
+      [kv("a", 1, "one"), kv("KTHXBAI", 1)],
+      [kv("a", 1, "one"), kv("b", 2, "two"), kv("c", 3, "three"), kv("KTHXBAI", 3)],
+    ])
+    for (const subtree of ["", "c"]) {
+      fake.state.requests = 0
+      const record = recorder({subtree})
+      await record.client.connect(fake.endpoints)
+      expect(record.client.sequence).to.equal(1)
+      await fake.subscribed()
+      // Update 2 went by before the subscription was live: the first one seen is 3.
+      await fake.publisher.send(kv("c", 3, "three"))
+      await waitFor(() => record.syncs.length === 2, "the second snapshot")
+      expect(fake.state.requests).to.equal(2)
+      expect(record.client.sequence).to.equal(3)
+      const expected = subtree === "" ? {a: "one", b: "two", c: "three"} : {c: "three"}
+      expect(asObject(record.client), `subtree "${subtree}"`).to.deep.equal(expected)
+      expect(record.client.stats).to.deep.include({snapshots: 2, resyncs: 1, updates: 0})
+      // Update 3 came in the snapshot: not applied again; update 4 is.
+      await fake.publisher.send(kv("c", 4, "four"))
+      await waitFor(() => record.client.sequence === 4, "update 4")
+      expect(record.changes.filter(c => c.source === "update").map(c => c.sequence)).to.deep.equal([
+        4,
+      ])
+      await record.client.close()
+    }
+  })
+
+  it("publishes its updates to the server's Subscriber once it has subscribed (12/CHP), or fails with EAGAIN", async () => {
+    const fake = await scriptedServer([[kv("KTHXBAI", 0)]])
+    const record = recorder({timeout: 300})
+    await record.client.connect(fake.endpoints)
+    expect(record.client.updates).to.equal("pub-sub")
+    // No subscription at the collector: nothing would receive the update.
+    const error = await rejection(record.client.set("lost", "value"))
+    expect(error).to.be.instanceOf(ZmqError)
+    expect(error).to.include({code: "EAGAIN"})
+    const waiting = record.client.set("/k", "v", {properties: {owner: "me"}})
+    const next = record.client.delete("/k")
+    expect(await isPending(waiting)).to.equal(true)
+    fake.collector.subscribe()
+    // A bound socket takes in a connection (and sends its subscriptions) when it is used.
+    const received = fake.collector.receive()
+    await waiting
+    await next
+    // The guide's kvmsg: key, sequence (zero from a client), UUID, properties, body.
+    const update = await received
+    expect(update.map(frame => frame.length)).to.deep.equal([2, 8, 16, 9, 1])
+    expect(text(update)).to.include.members(["/k", "\0".repeat(8), "owner=me\n", "v"])
+    const deletion = await fake.collector.receive()
+    expect(deletion.map(frame => frame.length)).to.deep.equal([2, 8, 16, 0, 0])
+    expect(deletion[0].toString()).to.equal("/k")
   })
 
   it("rejects connect with RequestTimeoutError when no server answers, and keeps trying", async () => {
@@ -629,6 +771,8 @@ describe("the Clone pattern", function () {
       /sendHighWaterMark/,
     )
     expect(() => new CloneClient({timeout: -1})).to.throw(RangeError, /timeout/)
+    expect(() => new CloneServer({updates: "pub/sub" as never})).to.throw(RangeError, /updates/)
+    expect(() => new CloneClient({updates: 1 as never})).to.throw(TypeError, /updates/)
     expect(() => new CloneClient({subtree: 1 as unknown as string})).to.throw(TypeError, /subtree/)
     expect(() => new CloneClient({onChange: 1 as unknown as () => void})).to.throw(
       TypeError,

@@ -21,6 +21,9 @@ const DISCONNECT = "\x06"
 // Short heartbeats, but a generous expiry (5 × 100 ms) for a loaded machine.
 const fast = {heartbeatInterval: 100, liveness: 5}
 const fastWorker: MajordomoWorkerOptions = {...fast, reconnectInterval: 100}
+// MDP/0.2, for what only 0.2 has (partial replies) and its own frames.
+const v2 = {protocol: "MDP/0.2"} as const
+const fastWorkerV2: MajordomoWorkerOptions = {...fastWorker, ...v2}
 
 /** Frames as strings, for comparisons. */
 const text = (frames: Buffer[]) => frames.map(frame => frame.toString("latin1"))
@@ -375,10 +378,10 @@ describe("patterns: Majordomo", function () {
           }
           return `final ${n}`
         },
-        fastWorker,
+        fastWorkerV2,
       ),
     )
-    const client = open(new MajordomoClient(endpoint, {timeout: 3000, retries: 2}))
+    const client = open(new MajordomoClient(endpoint, {timeout: 3000, retries: 2, ...v2}))
     for (const n of [1, 6]) {
       const events: string[] = []
       const final = await client.request("count", String(n), {
@@ -402,7 +405,7 @@ describe("patterns: Majordomo", function () {
           await reply.partial("a partial")
           return ["final", ...request]
         },
-        fastWorker,
+        fastWorkerV2,
       ),
     )
     await waitFor("the stream worker", () => broker.service("stream")?.workers === 1)
@@ -416,7 +419,7 @@ describe("patterns: Majordomo", function () {
     const oldWorker = rawDealer(endpoint)
     await oldWorker.send(["", "MDPW01", "\x01", "legacy"])
     await waitFor("the 0.1 worker", () => broker.service("legacy")?.workers === 1)
-    const client = open(new MajordomoClient(endpoint, {timeout: 3000, retries: 1}))
+    const client = open(new MajordomoClient(endpoint, {timeout: 3000, retries: 1, ...v2}))
     const reply = client.request("legacy", "from 0.2")
     const request = await nextCommand(oldWorker, 2, "\x04")
     const [empty, header, command, address, delimiter, body] = text(request)
@@ -443,9 +446,10 @@ describe("patterns: Majordomo", function () {
           await reply.partial(["partial", ...request])
           return ["final", ...request]
         },
-        fastWorker,
+        fastWorkerV2,
       ),
     )
+    expect(worker.protocol).to.equal("MDP/0.2")
     const ready = await nextCommand(fake, 2)
     expect(text(ready.slice(1))).to.deep.equal([MDPW02, W.READY, "echo"])
     // A broker that stays silent is taken for dead: READY again, from a new socket.
@@ -496,7 +500,9 @@ describe("patterns: Majordomo", function () {
   it("speaks MDPC02 to its broker and never reads a late reply of an abandoned try", async () => {
     const fake = open(new Router({linger: 0}))
     await fake.bind("tcp://127.0.0.1:*")
-    const client = open(new MajordomoClient(fake.lastEndpoint!, {timeout: 800, retries: 3}))
+    const client = open(
+      new MajordomoClient(fake.lastEndpoint!, {timeout: 800, retries: 3, protocol: "MDP/0.2"}),
+    )
     const partials: string[] = []
     const reply = client.request("svc", ["a", "b"], {
       onPartial: (body, attempt) => partials.push(`${text(body).join(",")}@${attempt}`),
@@ -525,6 +531,159 @@ describe("patterns: Majordomo", function () {
     expect(third[0].equals(second[0])).to.equal(true)
     await fake.send([third[0], MDPC02, C.FINAL, "svc", "next reply"])
     expect(text(await next)).to.deep.equal(["next reply"])
+  })
+
+  it("speaks MDPW01 by default: READY, REQUEST and REPLY envelopes, HEARTBEAT and DISCONNECT (7/MDP)", async () => {
+    const fake = open(new Router({linger: 0}))
+    await fake.bind("tcp://127.0.0.1:*")
+    const partialErrors: unknown[] = []
+    const worker = open(
+      new MajordomoWorker(
+        fake.lastEndpoint!,
+        "echo",
+        async (request, reply) => {
+          // 7/MDP has one REPLY per request: a partial is refused, the request goes on.
+          await reply.partial("not in 0.1").catch(err => partialErrors.push(err))
+          return ["re", ...request]
+        },
+        fastWorker,
+      ),
+    )
+    expect(worker.protocol).to.equal("MDP/0.1")
+    const ready = await nextCommand(fake, 3, "\x04")
+    expect(text(ready.slice(1))).to.deep.equal(["", "MDPW01", "\x01", "echo"])
+    const id = ready[0]
+    // Heartbeats are ["", MDPW01, 0x04]; keep this connection alive with them.
+    const beat = await receiveWithin(fake)
+    expect(text(beat.slice(1))).to.deep.equal(["", "MDPW01", "\x04"])
+    const heartbeats = setInterval(() => fake.send([id, "", "MDPW01", "\x04"]).catch(() => {}), 100)
+    opened.push({close: () => clearInterval(heartbeats)})
+
+    await fake.send([id, "", "MDPW01", "\x02", "client-7", "", "ping", "pong"])
+    expect(text((await nextCommand(fake, 3, "\x04")).slice(1))).to.deep.equal([
+      "",
+      "MDPW01",
+      "\x03",
+      "client-7",
+      "",
+      "re",
+      "ping",
+      "pong",
+    ])
+    expect(partialErrors).to.have.length(1)
+    expect(partialErrors[0]).to.include({code: "ENOTSUP"})
+    expect((partialErrors[0] as Error).message).to.match(/MDP\/0\.2/)
+    // 0.2 commands and a REQUEST without its delimiter are not for a 0.1 worker.
+    await fake.send([id, MDPW02, W.REQUEST, "client-8", "", "x"])
+    await fake.send([id, "", "MDPW01", "\x02", "client-9", "no delimiter"])
+    await waitFor("the malformed count", () => worker.stats.malformed === 2)
+
+    // DISCONNECT ["", MDPW01, 0x05]: READY again, from a new socket.
+    await fake.send([id, "", "MDPW01", "\x05"])
+    const again = await nextCommand(fake, 3, "\x04")
+    expect(text(again.slice(1))).to.deep.equal(["", "MDPW01", "\x01", "echo"])
+    expect(again[0].equals(id)).to.equal(false)
+    await worker.close()
+    expect(text((await nextCommand(fake, 3, "\x04")).slice(1))).to.deep.equal([
+      "",
+      "MDPW01",
+      "\x05",
+    ])
+    expect(worker.stats).to.include({connections: 2, requests: 1, replies: 1})
+  })
+
+  it("keeps serving a long request for a broker that heartbeats only idle workers (the guide's)", async () => {
+    const fake = open(new Router({linger: 0}))
+    await fake.bind("tcp://127.0.0.1:*")
+    // The handler runs four times the worker's liveness window (5 × 100 ms).
+    const worker = open(
+      new MajordomoWorker(
+        fake.lastEndpoint!,
+        "slow",
+        async request => {
+          await sleep(2000)
+          return request
+        },
+        fastWorker,
+      ),
+    )
+    const ready = await nextCommand(fake, 3, "\x04")
+    const id = ready[0]
+    let busy = false
+    const heartbeats = setInterval(() => {
+      if (!busy) fake.send([id, "", "MDPW01", "\x04"]).catch(() => {})
+    }, 100)
+    opened.push({close: () => clearInterval(heartbeats)})
+    await sleep(300)
+    busy = true
+    await fake.send([id, "", "MDPW01", "\x02", "client", "", "long job"])
+    const reply = await nextCommand(fake, 3, "\x04", 10000)
+    expect(text(reply)).to.deep.equal([
+      id.toString("latin1"),
+      "",
+      "MDPW01",
+      "\x03",
+      "client",
+      "",
+      "long job",
+    ])
+    expect(worker.stats.connections).to.equal(1)
+    // Idle again and still unheard: now the silence counts, and the worker starts over.
+    clearInterval(heartbeats)
+    const again = await nextCommand(fake, 3, "\x04", 5000)
+    expect(text(again.slice(1))).to.deep.equal(["", "MDPW01", "\x01", "slow"])
+    expect(worker.stats.connections).to.equal(2)
+  })
+
+  it("speaks MDPC01 by default: an empty frame, the header, the service, the body (7/MDP)", async () => {
+    const fake = open(new Router({linger: 0}))
+    await fake.bind("tcp://127.0.0.1:*")
+    const client = open(new MajordomoClient(fake.lastEndpoint!, {timeout: 2000, retries: 1}))
+    expect(client.protocol).to.equal("MDP/0.1")
+    const partials: Buffer[][] = []
+    const reply = client.request("svc", ["a", "b"], {onPartial: body => partials.push(body)})
+    const request = await receiveWithin(fake)
+    expect(text(request.slice(1))).to.deep.equal(["", "MDPC01", "svc", "a", "b"])
+    // A 0.2 reply, one without the empty frame and one naming another service: dropped.
+    await fake.send([request[0], MDPC02, C.FINAL, "svc", "wrong"])
+    await fake.send([request[0], "MDPC01", "svc", "wrong"])
+    await fake.send([request[0], "", "MDPC01", "other", "wrong"])
+    await fake.send([request[0], "", "MDPC01", "svc", "right", "answer"])
+    expect(text(await reply)).to.deep.equal(["right", "answer"])
+    expect(partials).to.deep.equal([])
+    expect(client.stats).to.include({replies: 1, malformed: 3})
+  })
+
+  it("serves 0.1 and 0.2 clients and workers at once, each in its own version", async () => {
+    const {broker, endpoint} = await startBroker()
+    open(new MajordomoWorker(endpoint, "old", request => ["old", ...request], fastWorker))
+    open(
+      new MajordomoWorker(
+        endpoint,
+        "new",
+        async (request, reply) => {
+          await reply.partial("partial")
+          return ["new", ...request]
+        },
+        fastWorkerV2,
+      ),
+    )
+    await waitFor("both workers", () => broker.services.length === 2)
+    const clients = [open(new MajordomoClient(endpoint)), open(new MajordomoClient(endpoint, v2))]
+    for (const client of clients) {
+      const partials: string[] = []
+      const onPartial = (body: Buffer[]) => partials.push(text(body).join())
+      expect(text(await client.request("old", client.protocol, {onPartial}))).to.deep.equal([
+        "old",
+        client.protocol,
+      ])
+      expect(text(await client.request("new", client.protocol, {onPartial}))).to.deep.equal([
+        "new",
+        client.protocol,
+      ])
+      // Partials exist in 0.2 only: the broker drops them for a 0.1 client.
+      expect(partials).to.deep.equal(client.protocol === "MDP/0.2" ? ["partial"] : [])
+    }
   })
 
   it("re-registers after a handler error; the client's retry gets the answer", async () => {
@@ -611,6 +770,13 @@ describe("patterns: Majordomo", function () {
     expect(() => client.request("s", 42 as never)).to.throw(TypeError)
     expect(() => client.request("s", [])).to.throw(TypeError)
     expect(() => client.request("s", "x", {onPartial: 1 as never})).to.throw(TypeError, /onPartial/)
+    for (const make of [
+      (protocol: never) => new MajordomoClient(endpoint, {protocol}),
+      (protocol: never) => new MajordomoWorker(endpoint, "s", handler, {protocol}),
+    ]) {
+      expect(() => make("MDP/0.3" as never)).to.throw(RangeError, /MDP\/0\.1/)
+      expect(() => make(2 as never)).to.throw(TypeError, /protocol/)
+    }
   })
 
   it("runs the majordomo example", async () => {
