@@ -4,7 +4,8 @@
  * @module
  */
 import {markAsUntransferable} from "node:worker_threads"
-import {binding} from "./native"
+import {binding} from "./addon"
+import {Send} from "./generated/protocol"
 
 /** A received message frame. */
 export type Message = Buffer
@@ -45,7 +46,7 @@ export interface FrameThresholds {
   poolFrameMax: number
 }
 
-const zeroCopyMin = binding.Socket.zeroCopyMin
+const zeroCopyMin = Send.ZeroCopyMin
 const zeroCopySends = binding.zeroCopySends
 const hasSharedArrayBuffer = typeof SharedArrayBuffer !== "undefined"
 

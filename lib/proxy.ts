@@ -5,10 +5,11 @@
  */
 import {randomUUID} from "node:crypto"
 import {endianness} from "node:os"
-import {fromNative, withCallerStack, zmqError} from "./errors"
-import {binding, type NativeProxy, type NativeSocket} from "./native"
-import {Socket} from "./socket"
-import {Pair} from "./socket-types"
+import {binding, type NativeProxy, type NativeSocket} from "./addon"
+import {withCallerStack, zmqError} from "./errors"
+import {Pair} from "./socket/classes"
+import {engineOf} from "./socket/internals"
+import {Socket} from "./socket/socket"
 
 /**
  * What a proxy counted on one of its sockets since {@link Proxy.run} started. A
@@ -107,7 +108,7 @@ export class Proxy<
       if (capture === (frontEnd as Socket) || capture === (backEnd as Socket)) {
         throw new TypeError("Proxy: capture must be a socket of its own")
       }
-      if (typeof (capture as {send?: unknown}).send !== "function") {
+      if (!engineOf(capture).kind.sends) {
         throw new TypeError(
           `Proxy: capture must be a socket that can send, got a ${nameOf(capture)}`,
         )
@@ -158,10 +159,10 @@ export class Proxy<
     try {
       control = new Pair({context, linger: 0})
       // Closed with the proxy, not by context.close(): the proxy holds them until it ends.
-      context._untrack(control)
+      engineOf(control).context.untrack(engineOf(control))
       control.bindSync(endpoint)
       peer = new Pair({context, linger: 0})
-      context._untrack(peer)
+      engineOf(peer).context.untrack(engineOf(peer))
       peer.connect(endpoint)
       const frontEnd = nativeOf(this.#frontEnd)
       const backEnd = nativeOf(this.#backEnd)
@@ -174,15 +175,15 @@ export class Proxy<
         capture,
         nativeOf(control),
         nativeOf(peer),
-        this.#frontEnd._readAhead(),
-        this.#backEnd._readAhead(),
+        engineOf(this.#frontEnd).receiver.readAhead(),
+        engineOf(this.#backEnd).receiver.readAhead(),
       )
-      this.#frontEnd._dropReadAhead()
-      this.#backEnd._dropReadAhead()
+      engineOf(this.#frontEnd).receiver.dropReadAhead()
+      engineOf(this.#backEnd).receiver.dropReadAhead()
     } catch (err) {
       control?.close()
       peer?.close()
-      return Promise.reject(fromNative(err))
+      return Promise.reject(err)
     }
     this.#control = control
     this.#peer = peer
@@ -196,7 +197,7 @@ export class Proxy<
       await ended
     } catch (err) {
       await this.#end(false)
-      throw fromNative(err)
+      throw err
     }
     await this.#end(true)
   }
@@ -274,7 +275,9 @@ export class Proxy<
     this.#state = "idle"
     running.delete(this)
     // Operations that were pending when the proxy took the sockets wait again.
-    for (const socket of [this.#frontEnd, this.#backEnd, this.#capture]) socket?._rearm()
+    for (const socket of [this.#frontEnd, this.#backEnd, this.#capture]) {
+      if (socket !== undefined) engineOf(socket).rearm()
+    }
   }
 }
 
@@ -297,7 +300,7 @@ function describe(value: unknown): string {
 
 /** The addon's socket of a socket (EBADF when it is closed). */
 function nativeOf(socket: Socket): NativeSocket {
-  return socket._call(native => native)
+  return engineOf(socket).call(native => native)
 }
 
 /** Decodes libzmq's reply: eight frames of a uint64 each, in the machine's byte order. */

@@ -52,9 +52,7 @@ Napi::Value Proxy::IsRunning(const Napi::CallbackInfo& info) {
 Napi::Value Proxy::Run(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (running_) {
-    Napi::Error error = ErrnoError(env, EBUSY);
-    error.Set("message", Napi::String::New(env, "Proxy is already running"));
-    throw error;
+    ThrowErrno(env, EBUSY, "Proxy is already running");
   }
   Napi::Function socket_class = module_.socket_constructor.Value();
   constexpr size_t kArgs = kSlots + 1;  // the lent sockets, then the peer

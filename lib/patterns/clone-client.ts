@@ -2,8 +2,7 @@
  * The Clone pattern's client (the guide's model 5/6 `clonecli` and `clone` agent, 12/CHP).
  * @module
  */
-import {zmqError} from "../errors"
-import {Fifo} from "../fifo"
+import {zmqError, Fifo} from "../internal"
 import {Dealer, Push, Subscriber, XPublisher} from "../index"
 import {
   checkKey,

@@ -2,7 +2,7 @@
  * The Clone pattern's server (the guide's model 5/6 `clonesrv`, 12/CHP).
  * @module
  */
-import {zmqError} from "../errors"
+import {zmqError} from "../internal"
 import {Pull, Router, Subscriber, XPublisher} from "../index"
 import {
   checkKey,

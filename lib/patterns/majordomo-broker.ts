@@ -2,8 +2,7 @@
  * The Majordomo broker (MDP/0.1 and MDP/0.2 peers at once).
  * @module
  */
-import {zmqError} from "../errors"
-import {Fifo} from "../fifo"
+import {zmqError, Fifo} from "../internal"
 import {Router} from "../index"
 import {checkCount, checkFunction, checkMs, checkOptions, isClosedError, warnError} from "./util"
 import {

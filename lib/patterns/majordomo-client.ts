@@ -2,9 +2,8 @@
  * The Majordomo client (MDP/0.1 or MDP/0.2).
  * @module
  */
-import {zmqError} from "../errors"
-import {Dealer} from "../index"
-import type {MessageLike} from "../message"
+import {zmqError} from "../internal"
+import {Dealer, type MessageLike} from "../index"
 import {RequestTimeoutError} from "./errors"
 import {checkCount, checkFunction, checkMs, checkOptions} from "./util"
 import {

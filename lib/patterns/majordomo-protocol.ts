@@ -13,7 +13,8 @@
  * replies between broker and worker.
  * @module
  */
-import {checkMessage, type MessageLike} from "../message"
+import type {MessageLike} from "../index"
+import {checkMessage} from "../internal"
 
 /**
  * A version of the Majordomo Protocol: `"MDP/0.1"` (7/MDP, the guide's brokers and

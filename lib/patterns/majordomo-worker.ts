@@ -2,9 +2,8 @@
  * The Majordomo worker (MDP/0.1 or MDP/0.2).
  * @module
  */
-import {zmqError} from "../errors"
-import {Dealer} from "../index"
-import type {MessageLike} from "../message"
+import {zmqError} from "../internal"
+import {Dealer, type MessageLike} from "../index"
 import {checkCount, checkFunction, checkMs, checkOptions, isClosedError, warnError} from "./util"
 import {
   bodyFrames,
