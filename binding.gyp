@@ -15,6 +15,7 @@
       "defines": [
         "NAPI_VERSION=8",
         "NAPI_CPP_EXCEPTIONS",
+        "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS",
         "NODE_ADDON_API_DISABLE_DEPRECATED",
         "ZMQ_NAPI_CURVE_LIBSODIUM=<!(node -p \"try{/sodium/.test(require('child_process').execSync('(pkg-config --print-requires-private libzmq; pkg-config --static --libs libzmq) 2>/dev/null || true'))?1:0}catch(e){0}\")"
       ],

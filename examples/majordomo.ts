@@ -1,8 +1,9 @@
-// Majordomo (the zguide's chapter 4 "Service-Oriented Reliable Queuing", protocol MDP/0.2):
-// a broker routes requests to workers by service name. Here one process runs the broker,
-// an "echo" worker, a "count" worker that streams partial replies, and a client that
-// asks the broker which services exist (mmi.service), then calls them. A request for a
-// service nobody offers times out after its tries.
+// Majordomo (the zguide's chapter 4 "Service-Oriented Reliable Queuing"): a broker routes
+// requests to workers by service name. Here one process runs the broker, an "echo" worker
+// speaking MDP/0.1 (the default, as the guide's brokers and workers do), a "count" worker
+// that streams partial replies (which needs MDP/0.2), and a client that asks the broker
+// which services exist (mmi.service), then calls them. The broker serves both versions.
+// A request for a service nobody offers times out after its tries.
 // Run: npx tsx examples/majordomo.ts
 import {
   MajordomoBroker,
@@ -17,12 +18,17 @@ async function main() {
   const endpoint = broker.endpoint!
 
   const echo = new MajordomoWorker(endpoint, "echo", request => request)
-  const count = new MajordomoWorker(endpoint, "count", async ([n], reply) => {
-    for (let i = 1; i < Number(n); i++) await reply.partial(String(i))
-    return n
-  })
+  const count = new MajordomoWorker(
+    endpoint,
+    "count",
+    async ([n], reply) => {
+      for (let i = 1; i < Number(n); i++) await reply.partial(String(i))
+      return n
+    },
+    {protocol: "MDP/0.2"},
+  )
 
-  const client = new MajordomoClient(endpoint, {timeout: 500, retries: 2})
+  const client = new MajordomoClient(endpoint, {timeout: 500, retries: 2, protocol: "MDP/0.2"})
   // Workers register with READY, which has no answer: wait until the broker has them.
   while (broker.service("echo")?.workers !== 1 || broker.service("count")?.workers !== 1) {
     await new Promise(resolve => setTimeout(resolve, 10))

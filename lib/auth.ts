@@ -8,7 +8,7 @@ import {BlockList, isIP} from "node:net"
 import {CertificateStore, curveKeyText} from "./certificates"
 import {Context, context as defaultContext} from "./context"
 import {ZmqError, zmqError} from "./errors"
-import {Router} from "./socket-types"
+import {Router} from "./socket/classes"
 
 /** The endpoint libzmq sends ZAP requests to, one per context (RFC 27). */
 export const zapEndpoint = "inproc://zeromq.zap.01"

@@ -3,7 +3,7 @@
  * @module
  */
 import {BufferView, type Message} from "./message"
-import {FrameFlag} from "./native"
+import {Frame as FrameFlag} from "./generated/protocol"
 
 /**
  * The messages that one {@link Readable.receiveBatch} call took from libzmq, in order.

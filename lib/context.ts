@@ -2,27 +2,90 @@
  * Contexts: libzmq's I/O threads and the sockets they serve.
  * @module
  */
-import {fromNative, zmqError} from "./errors"
-import {binding, type NativeContext, type NativeSocket} from "./native"
-import {
-  contextOptions,
-  decodeOption,
-  encodeOption,
-  unknownOptionError,
-  type OptionSpec,
-} from "./options"
-import type {Socket} from "./socket"
+import {binding, type NativeContext, type NativeSocket} from "./addon"
+import {zmqError} from "./errors"
+import type {ContextOptionProperties} from "./generated/context-option-types"
+import {contextOptions, decodeOption, encodeOption, unknownOptionError} from "./options"
+import type {OptionSpec} from "./options"
+
+/**
+ * What a context needs of the sockets made on it: to close them with it, and to know
+ * whether a proxy holds one (then it cannot close).
+ * @internal
+ */
+export interface ContextMember {
+  close(): void
+  readonly lent: boolean
+}
+
+/**
+ * The part of a context that sockets use: the native context and its members.
+ * @internal
+ */
+export class ContextCore {
+  readonly native: NativeContext
+  closed = false
+  readonly #members = new Set<WeakRef<ContextMember>>()
+  readonly #refs = new WeakMap<ContextMember, WeakRef<ContextMember>>()
+  readonly #forget = new FinalizationRegistry<WeakRef<ContextMember>>(ref =>
+    this.#members.delete(ref),
+  )
+
+  constructor(shared: boolean) {
+    this.native = new binding.Context(shared)
+  }
+
+  /** A new libzmq socket of `type`; ETERM once the context is closed. */
+  createSocket(type: number): NativeSocket {
+    if (this.closed) throw zmqError("ETERM", "Context is closed")
+    return new binding.Socket(this.native, type)
+  }
+
+  /** Tracks a socket, weakly: the context closes it when it closes. */
+  track(member: ContextMember): void {
+    const ref = new WeakRef(member)
+    this.#members.add(ref)
+    this.#refs.set(member, ref)
+    this.#forget.register(member, ref, ref)
+  }
+
+  /** Stops tracking a socket (it closed, or a proxy closes it itself). */
+  untrack(member: ContextMember): void {
+    const ref = this.#refs.get(member)
+    if (ref === undefined) return
+    this.#members.delete(ref)
+    this.#forget.unregister(ref)
+  }
+
+  /** The sockets still open on this context. */
+  members(): ContextMember[] {
+    return [...this.#members].map(ref => ref.deref()).filter(member => member !== undefined)
+  }
+}
+
+/** The key of a context's core: a non-enumerable property, hidden from inspection. */
+const core: unique symbol = Symbol("zeromq-napi.context")
+
+/** @internal The core of a context (TypeError for anything else). */
+export function contextCore(context: unknown): ContextCore {
+  const found = (context as {[core]?: ContextCore} | null | undefined)?.[core]
+  if (found === undefined) throw new TypeError('Option "context" must be a Context')
+  return found
+}
 
 const shared = Symbol("shared")
 
-type ContextOptionTable = typeof contextOptions
-type ContextOptionName = keyof ContextOptionTable & string
-
 /** Context options that can be written (in the constructor or as properties). */
-export type ContextOptions = Partial<{
-  -readonly [K in ContextOptionName as ContextOptionTable[K]["access"] extends "r" ? never : K]:
-    number | boolean
-}>
+export type ContextOptions = Partial<
+  Pick<ContextOptionProperties, WritableKeys<ContextOptionProperties>>
+>
+
+type WritableKeys<T> = {
+  [K in keyof T]-?: IfEquals<{[Q in K]: T[K]}, {-readonly [Q in K]: T[K]}, K>
+}[keyof T] &
+  string
+type IfEquals<X, Y, A> =
+  (<T>() => T extends X ? 1 : 2) extends <T>() => T extends Y ? 1 : 2 ? A : never
 
 /**
  * A libzmq context. Most programs use the shared default {@link context}, which all
@@ -34,12 +97,8 @@ export type ContextOptions = Partial<{
  */
 export class Context {
   /** @internal */
-  readonly _native: NativeContext
-  #closed = false
+  declare readonly [core]: ContextCore
   #closing: Promise<void> | undefined
-  readonly #sockets = new Set<WeakRef<Socket>>()
-  readonly #refs = new WeakMap<Socket, WeakRef<Socket>>()
-  readonly #forget = new FinalizationRegistry<WeakRef<Socket>>(ref => this.#sockets.delete(ref))
 
   /** @param options Context options to set. An unknown option is a TypeError. */
   constructor(options: ContextOptions = {}, ...internal: unknown[]) {
@@ -51,7 +110,7 @@ export class Context {
         throw unknownOptionError(name, writableNames())
       }
     }
-    this._native = new binding.Context(internal[0] === shared)
+    Object.defineProperty(this, core, {value: new ContextCore(internal[0] === shared)})
     for (const [name, value] of Object.entries(options)) {
       ;(this as Record<string, unknown>)[name] = value
     }
@@ -59,7 +118,7 @@ export class Context {
 
   /** Whether {@link close} was called. */
   get closed(): boolean {
-    return this.#closed
+    return this[core].closed
   }
 
   /**
@@ -70,47 +129,19 @@ export class Context {
    */
   close(): Promise<void> {
     if (this.#closing) return this.#closing
-    const sockets = [...this.#sockets].map(ref => ref.deref()).filter(s => s !== undefined)
+    const state = this[core]
+    const members = state.members()
     // A socket a running proxy holds cannot close, and terminating would then wait
     // for it forever: refuse before closing anything.
-    for (const socket of sockets) {
-      if (socket._lent()) {
-        return Promise.reject(
-          zmqError("EBUSY", "A running proxy uses a socket of this context: terminate it first"),
-        )
-      }
+    if (members.some(member => member.lent)) {
+      return Promise.reject(
+        zmqError("EBUSY", "A running proxy uses a socket of this context: terminate it first"),
+      )
     }
-    this.#closed = true
-    for (const socket of sockets) socket.close()
-    this.#sockets.clear()
-    this.#closing = this._native.shared ? Promise.resolve() : this._native.terminate()
+    state.closed = true
+    for (const member of members) member.close()
+    this.#closing = state.native.shared ? Promise.resolve() : state.native.terminate()
     return this.#closing
-  }
-
-  /** @internal */
-  _createSocket(type: number): NativeSocket {
-    if (this.#closed) throw zmqError("ETERM", "Context is closed")
-    try {
-      return new binding.Socket(this._native, type)
-    } catch (err) {
-      throw fromNative(err)
-    }
-  }
-
-  /** @internal */
-  _track(socket: Socket): void {
-    const ref = new WeakRef(socket)
-    this.#sockets.add(ref)
-    this.#refs.set(socket, ref)
-    this.#forget.register(socket, ref, ref)
-  }
-
-  /** @internal */
-  _untrack(socket: Socket): void {
-    const ref = this.#refs.get(socket)
-    if (ref === undefined) return
-    this.#sockets.delete(ref)
-    this.#forget.unregister(ref)
   }
 }
 
@@ -126,40 +157,26 @@ function writableNames(): string[] {
 for (const name of Object.keys(contextOptions)) {
   const option = spec(name)
   Object.defineProperty(Context.prototype, name, {
-    get(this: Context) {
-      if (option.access === "w") throw new TypeError(`Option "${name}" is write-only`)
-      try {
-        return decodeOption(option, this._native.getOption(option.id))
-      } catch (err) {
-        throw fromNative(err)
-      }
-    },
-    set(this: Context, value: unknown) {
-      if (option.access === "r") throw new TypeError(`Option "${name}" is read-only`)
-      const encoded = encodeOption(name, option, value)
-      try {
-        this._native.setOption(option.id, Number(encoded))
-      } catch (err) {
-        throw fromNative(err)
-      }
-    },
+    get:
+      option.access === "w"
+        ? undefined
+        : function (this: Context) {
+            return decodeOption(option, this[core].native.getOption(option.id))
+          },
+    set:
+      option.access === "r"
+        ? undefined
+        : function (this: Context, value: unknown) {
+            const encoded = encodeOption(name, option, value)
+            this[core].native.setOption(option.id, Number(encoded))
+          },
     configurable: true,
     enumerable: false,
   })
 }
 
-type ContextOptionValues = {
-  -readonly [
-    K in ContextOptionName as ContextOptionTable[K]["access"] extends "r" ? never : K
-  ]: ContextOptionTable[K]["value"] extends "boolean" ? boolean : number
-} & {
-  readonly [
-    K in ContextOptionName as ContextOptionTable[K]["access"] extends "r" ? K : never
-  ]: number
-}
-
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface Context extends ContextOptionValues {}
+export interface Context extends ContextOptionProperties {}
 
 /** The shared default context, used by every socket created without a `context` option. */
 export const context: Context = new Context({}, shared)

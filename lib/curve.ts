@@ -2,8 +2,7 @@
  * CURVE keys and the Z85 encoding.
  * @module
  */
-import {fromNative} from "./errors"
-import {binding} from "./native"
+import {binding} from "./addon"
 
 /** A CURVE key pair as 40-character Z85 strings. */
 export interface CurveKeyPair {
@@ -13,11 +12,7 @@ export interface CurveKeyPair {
 
 /** Creates a new CURVE key pair (Z85 strings), for `curvePublicKey`/`curveSecretKey`. */
 export function curveKeyPair(): CurveKeyPair {
-  try {
-    return binding.curveKeyPair()
-  } catch (err) {
-    throw fromNative(err)
-  }
+  return binding.curveKeyPair()
 }
 
 /** Derives the public key from a secret key (both Z85 strings). */
@@ -26,11 +21,7 @@ export function curvePublicKey(secretKey: string): string {
     throw new TypeError("curvePublicKey(secretKey): secretKey must be a string")
   if (secretKey.length !== 40)
     throw new RangeError("curvePublicKey(secretKey): a Z85 key has 40 characters")
-  try {
-    return binding.curvePublic(secretKey)
-  } catch (err) {
-    throw fromNative(err)
-  }
+  return binding.curvePublic(secretKey)
 }
 
 /** Z85 (ZeroMQ's base-85): 4 bytes become 5 printable characters. */

@@ -5,25 +5,37 @@
  * `ENOTSUP`.
  * @module
  */
+import {binding} from "./addon"
 import {zmqError} from "./errors"
-// socket.events needs the observer module registered, also when only "./draft" is imported.
-import "./observer"
-import * as zmq from "./generated/zmq-constants"
+import type {
+  ChannelOptionProperties,
+  ChannelOptions,
+  ClientOptionProperties,
+  ClientOptions,
+  DatagramOptionProperties,
+  DatagramOptions,
+  DishOptionProperties,
+  DishOptions,
+  GatherOptionProperties,
+  GatherOptions,
+  PeerOptionProperties,
+  PeerOptions,
+  RadioOptionProperties,
+  RadioOptions,
+  ScatterOptionProperties,
+  ScatterOptions,
+  ServerOptionProperties,
+  ServerOptions,
+} from "./generated/socket-option-types"
 import type {Message, MessageLike} from "./message"
-import {binding} from "./native"
-import {
-  makeReadable,
-  makeWritable,
-  Socket,
-  type DraftReceiveInfo,
-  type OperationOptions,
-  type Readable,
-  type SocketOptions,
-  type Writable,
-} from "./socket"
-import {defineSocketClass, type SocketOptionProperties} from "./socket-types"
+import {defineSocketClass} from "./socket/define"
+import {engine} from "./socket/internals"
+import {SocketType, type SocketClassName} from "./socket/kinds"
+import type {OperationOptions, Readable} from "./socket/readable"
+import {Socket} from "./socket/socket"
+import type {Writable} from "./socket/writable"
 
-function draftSocket(type: number, name: string): number {
+function draftSocket(name: SocketClassName): number {
   if (!binding.capability.draft) {
     throw zmqError(
       "ENOTSUP",
@@ -31,7 +43,7 @@ function draftSocket(type: number, name: string): number {
         "(capability.draft is false)",
     )
   }
-  return type
+  return SocketType[name]
 }
 
 function checkGroup(method: string, group: unknown): string {
@@ -59,79 +71,69 @@ export interface GroupOptions extends OperationOptions {
   group: string
 }
 
-function withRoutingId(parts: Message[], info: DraftReceiveInfo): unknown {
-  return [parts[0], {routingId: info.routingId}]
-}
-
 /** Replies to {@link Client}s; every message carries the client's routing id. */
 export class Server extends Socket {
-  constructor(options?: SocketOptions<Server>) {
-    super(draftSocket(zmq.ZMQ_SERVER, "Server"), options)
-  }
-  protected override _draftMessage(parts: Message[], info: DraftReceiveInfo): unknown {
-    return withRoutingId(parts, info)
+  constructor(options?: ServerOptions) {
+    super(draftSocket("Server"), options)
   }
 }
 export interface Server
   extends
     Readable<[Message, RoutingInfo]>,
     Writable<MessageLike, RoutingOptions>,
-    SocketOptionProperties<"Server"> {}
+    ServerOptionProperties {}
 
 /** Talks to a {@link Server}: single-part messages, round-robin over servers. */
 export class Client extends Socket {
-  constructor(options?: SocketOptions<Client>) {
-    super(draftSocket(zmq.ZMQ_CLIENT, "Client"), options)
+  constructor(options?: ClientOptions) {
+    super(draftSocket("Client"), options)
   }
 }
-export interface Client extends Readable, Writable<MessageLike>, SocketOptionProperties<"Client"> {}
+export interface Client extends Readable, Writable<MessageLike>, ClientOptionProperties {}
 
 /** Publishes single-part messages to groups; {@link Dish}es join the groups they want. */
 export class Radio extends Socket {
-  constructor(options?: SocketOptions<Radio>) {
-    super(draftSocket(zmq.ZMQ_RADIO, "Radio"), options)
+  constructor(options?: RadioOptions) {
+    super(draftSocket("Radio"), options)
   }
 }
-export interface Radio
-  extends Writable<MessageLike, GroupOptions>, SocketOptionProperties<"Radio"> {}
+export interface Radio extends Writable<MessageLike, GroupOptions>, RadioOptionProperties {}
 
 /** Receives the messages of {@link Radio}s for the groups it joined. */
 export class Dish extends Socket {
-  constructor(options?: SocketOptions<Dish>) {
-    super(draftSocket(zmq.ZMQ_DISH, "Dish"), options)
+  constructor(options?: DishOptions) {
+    super(draftSocket("Dish"), options)
   }
 
   /** Joins groups (each at most 15 bytes). */
   join(...groups: string[]): void {
-    for (const group of groups) this._call(native => native.join(checkGroup("join", group)))
+    for (const group of groups) this[engine].call(native => native.join(checkGroup("join", group)))
   }
 
   /** Leaves groups joined with {@link join}. */
   leave(...groups: string[]): void {
-    for (const group of groups) this._call(native => native.leave(checkGroup("leave", group)))
-  }
-
-  protected override _draftMessage(parts: Message[], info: DraftReceiveInfo): unknown {
-    return [parts[0], {group: info.group}]
+    for (const group of groups) {
+      this[engine].call(native => native.leave(checkGroup("leave", group)))
+    }
   }
 }
-export interface Dish extends Readable<[Message, GroupInfo]>, SocketOptionProperties<"Dish"> {}
+export interface Dish extends Readable<[Message, GroupInfo]>, DishOptionProperties {}
 
 /** Collects single-part messages from {@link Scatter}s (fair-queued). */
 export class Gather extends Socket {
-  constructor(options?: SocketOptions<Gather>) {
-    super(draftSocket(zmq.ZMQ_GATHER, "Gather"), options)
+  constructor(options?: GatherOptions) {
+    super(draftSocket("Gather"), options)
   }
 }
-export interface Gather extends Readable, SocketOptionProperties<"Gather"> {}
+export interface Gather extends Readable, GatherOptionProperties {}
 
 /** Distributes single-part messages to {@link Gather}s (round-robin). */
 export class Scatter extends Socket {
-  constructor(options?: SocketOptions<Scatter>) {
-    super(draftSocket(zmq.ZMQ_SCATTER, "Scatter"), options)
+  constructor(options?: ScatterOptions) {
+    super(draftSocket("Scatter"), options)
   }
 }
-export interface Scatter extends Writable<MessageLike>, SocketOptionProperties<"Scatter"> {}
+export interface Scatter extends Writable<MessageLike>, ScatterOptionProperties {}
 
 /**
  * UDP datagrams: every message is `[address, data]`, the address being
@@ -140,53 +142,56 @@ export interface Scatter extends Writable<MessageLike>, SocketOptionProperties<"
  * port shortly after `bind()` returns. libzmq 4.3.4 cannot bind `udp://…:*`.
  */
 export class Datagram extends Socket {
-  constructor(options?: SocketOptions<Datagram>) {
-    super(draftSocket(zmq.ZMQ_DGRAM, "Datagram"), options)
+  constructor(options?: DatagramOptions) {
+    super(draftSocket("Datagram"), options)
   }
 }
 export interface Datagram
   extends
     Readable<[Message, Message]>,
     Writable<[MessageLike, MessageLike]>,
-    SocketOptionProperties<"Datagram"> {}
+    DatagramOptionProperties {}
 
 /** Like {@link Server}, but can also connect: {@link connectPeer} returns the peer's routing id. */
 export class Peer extends Socket {
-  constructor(options?: SocketOptions<Peer>) {
-    super(draftSocket(zmq.ZMQ_PEER, "Peer"), options)
+  constructor(options?: PeerOptions) {
+    super(draftSocket("Peer"), options)
   }
 
   /** Connects to a peer and returns the routing id to send to it with. */
   connectPeer(address: string): number {
     if (typeof address !== "string")
       throw new TypeError("connectPeer(address): address must be a string")
-    const routingId = this._call(native => native.connectPeer(address), address)
-    this._recheck()
+    const socket = this[engine]
+    const routingId = socket.call(native => native.connectPeer(address), address)
+    socket.readiness.recheck()
     return routingId
-  }
-
-  protected override _draftMessage(parts: Message[], info: DraftReceiveInfo): unknown {
-    return withRoutingId(parts, info)
   }
 }
 export interface Peer
   extends
     Readable<[Message, RoutingInfo]>,
     Writable<MessageLike, RoutingOptions>,
-    SocketOptionProperties<"Peer"> {}
+    PeerOptionProperties {}
 
 /** A thread-safe {@link Pair}: one peer, both directions, single-part messages. */
 export class Channel extends Socket {
-  constructor(options?: SocketOptions<Channel>) {
-    super(draftSocket(zmq.ZMQ_CHANNEL, "Channel"), options)
+  constructor(options?: ChannelOptions) {
+    super(draftSocket("Channel"), options)
   }
 }
-export interface Channel
-  extends Readable, Writable<MessageLike>, SocketOptionProperties<"Channel"> {}
+export interface Channel extends Readable, Writable<MessageLike>, ChannelOptionProperties {}
 
-for (const cls of [Server, Client, Radio, Dish, Gather, Scatter, Datagram, Peer, Channel]) {
-  defineSocketClass(cls)
+for (const [cls, name] of [
+  [Server, "Server"],
+  [Client, "Client"],
+  [Radio, "Radio"],
+  [Dish, "Dish"],
+  [Gather, "Gather"],
+  [Scatter, "Scatter"],
+  [Datagram, "Datagram"],
+  [Peer, "Peer"],
+  [Channel, "Channel"],
+] as const) {
+  defineSocketClass(cls, name)
 }
-for (const cls of [Server, Client, Dish, Gather, Datagram, Peer, Channel]) makeReadable(cls)
-for (const cls of [Client, Scatter, Datagram, Channel]) makeWritable(cls)
-for (const cls of [Server, Radio, Peer]) makeWritable(cls, true)

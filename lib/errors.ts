@@ -1,17 +1,47 @@
 /**
- * The one error class for libzmq failures.
+ * The one error class for libzmq failures, and the one table of error numbers. The addon
+ * throws ZmqErrors itself (it is handed the class at load: lib/addon/index.ts).
  * @module
  */
 import {constants} from "node:os"
+import {binding} from "./addon/load"
 
-// libzmq's own error numbers (zmq.h: ZMQ_HAUSNUMERO + n), the same on every platform.
-const ZMQ_HAUSNUMERO = 156384712
-const zmqErrno: Record<string, number> = {
-  EFSM: ZMQ_HAUSNUMERO + 51,
-  ENOCOMPATPROTO: ZMQ_HAUSNUMERO + 52,
-  ETERM: ZMQ_HAUSNUMERO + 53,
-  EMTHREAD: ZMQ_HAUSNUMERO + 54,
-}
+/** The errno names libzmq reports, and the states this library reports with them. */
+export type ZmqErrorCode =
+  | "EAGAIN"
+  | "EINTR"
+  | "EINVAL"
+  | "EFAULT"
+  | "ENOMEM"
+  | "EMFILE"
+  | "EBADF"
+  | "ENOENT"
+  | "ENODEV"
+  | "EACCES"
+  | "EPERM"
+  | "EBUSY"
+  | "ENOTSUP"
+  | "EPROTONOSUPPORT"
+  | "ENOBUFS"
+  | "ENETDOWN"
+  | "EADDRINUSE"
+  | "EADDRNOTAVAIL"
+  | "ECONNREFUSED"
+  | "EINPROGRESS"
+  | "ENOTSOCK"
+  | "EMSGSIZE"
+  | "EAFNOSUPPORT"
+  | "ENETUNREACH"
+  | "ECONNABORTED"
+  | "ECONNRESET"
+  | "ENOTCONN"
+  | "ETIMEDOUT"
+  | "EHOSTUNREACH"
+  | "ENETRESET"
+  | "EFSM"
+  | "ENOCOMPATPROTO"
+  | "ETERM"
+  | "EMTHREAD"
 
 /**
  * A libzmq failure (or a socket state error such as a closed socket).
@@ -25,8 +55,11 @@ const zmqErrno: Record<string, number> = {
  * (an `AbortError` `DOMException` by default), not with a `ZmqError`.
  */
 export class ZmqError extends Error {
-  readonly code: string
+  /** The errno name, e.g. `"EAGAIN"`; one of {@link ZmqErrorCode} for libzmq's errors. */
+  readonly code: ZmqErrorCode | (string & {})
+  /** The numeric errno of this platform (-1 when it has none). */
   readonly errno: number
+  /** The endpoint of a failed `bind`, `unbind`, `connect` or `disconnect`. */
   readonly address?: string
 
   constructor(message: string, code: string, errno?: number, address?: string) {
@@ -38,35 +71,42 @@ export class ZmqError extends Error {
   }
 }
 
-function errnoOf(code: string): number {
-  return zmqErrno[code] ?? (constants.errno as Record<string, number>)[code] ?? -1
+/** This platform's number for an errno name (libzmq's own names included); -1 if none. */
+export function errnoOf(code: string): number {
+  return binding.errnos[code] ?? (constants.errno as Record<string, number | undefined>)[code] ?? -1
 }
 
-const messages: Record<string, string> = {
+let codes: Map<number, string> | undefined
+
+/** The errno name of a number (the addon's names first, then the system's). */
+export function codeOf(errno: number): string | undefined {
+  if (codes === undefined) {
+    codes = new Map()
+    for (const [code, value] of Object.entries(binding.errnos)) codes.set(value, code)
+    for (const [code, value] of Object.entries(constants.errno)) {
+      // Aliases (EWOULDBLOCK for EAGAIN) come later: keep the first, common name.
+      if (!codes.has(value)) codes.set(value, code)
+    }
+  }
+  return codes.get(errno)
+}
+
+/** The messages of errors this library reports itself (zeromq v6's texts). */
+const messages: Readonly<Record<string, string>> = {
   EAGAIN: "Operation was not possible or timed out",
   EBADF: "Socket is closed",
   ETERM: "Context was terminated",
 }
 
 /** A ZmqError made in TypeScript, with the standard message for its code. */
-export function zmqError(code: string, message = messages[code] ?? code, address?: string) {
+export function zmqError(code: ZmqErrorCode, message = messages[code] ?? code, address?: string) {
   return new ZmqError(message, code, undefined, address)
 }
 
-/**
- * Turns an error thrown by the addon (a plain Error with `code` and `errno`) into a
- * ZmqError; other errors (TypeError, RangeError) pass through unchanged.
- */
-export function fromNative(err: unknown, address?: string): Error {
-  if (err instanceof Error && !(err instanceof ZmqError)) {
-    const {code, errno} = err as Error & {code?: unknown; errno?: unknown}
-    if (typeof code === "string" && typeof errno === "number") {
-      const error = new ZmqError(err.message, code, errno, address)
-      if (err.stack) error.stack = err.stack.replace(/^Error/, "ZmqError")
-      return error
-    }
-  }
-  return err instanceof Error ? err : new Error(String(err))
+/** A copy of a ZmqError (another caller gets its own stack); other errors as they are. */
+export function copyError(error: unknown): unknown {
+  if (!(error instanceof ZmqError)) return error
+  return new ZmqError(error.message, error.code, error.errno, error.address)
 }
 
 /**

@@ -12,7 +12,8 @@
  * ```
  * @module
  */
-import {binding, type Capability} from "./native"
+import {binding, type Capability} from "./addon"
+import {Receive, Send} from "./generated/protocol"
 
 /** The libzmq version, e.g. `"4.3.4"`. */
 export const version: string = binding.version
@@ -23,7 +24,7 @@ export const version: string = binding.version
  * smaller ones, and all frames sent from worker threads (whose memory ends with them),
  * are copied.
  */
-export const zeroCopyMin: number = binding.Socket.zeroCopyMin
+export const zeroCopyMin: number = Send.ZeroCopyMin
 
 /**
  * Received frames of at least this many bytes (128 KiB) are external buffers over
@@ -32,7 +33,7 @@ export const zeroCopyMin: number = binding.Socket.zeroCopyMin
  * in bursts (V8 frees copies sooner) and external buffers when they keep arriving one
  * per receive (request-reply: no copy on the round trip); smaller ones are copies.
  */
-export const externalFrameMin: number = binding.Socket.externalMin
+export const externalFrameMin: number = Receive.ExternalMin
 
 /** What this build of libzmq supports. */
 export const capability: Readonly<Capability> = Object.freeze({...binding.capability})
@@ -62,7 +63,7 @@ export {
 } from "./certificates"
 export {Context, context, type ContextOptions} from "./context"
 export {curveKeyPair, curvePublicKey, z85, type CurveKeyPair} from "./curve"
-export {ZmqError} from "./errors"
+export {ZmqError, type ZmqErrorCode} from "./errors"
 export {MessageBatch} from "./batch"
 export type {Message, MessageLike} from "./message"
 export {
@@ -78,21 +79,17 @@ export {
   type EventSubscriber,
   type EventType,
   type ProtoError,
+  type ObservableSocket,
   type ProtoErrorCode,
 } from "./observer"
 export {Poller, type PollEvent, type PollInterest, type PollOptions} from "./poller"
-export {
-  defaultLinger,
-  Socket,
-  type Frame,
-  type Metadata,
-  type TrackedSend,
-  type DraftSendOptions,
-  type OperationOptions,
-  type Readable,
-  type SocketOptions,
-  type Writable,
-} from "./socket"
+export {defaultLinger} from "./socket/engine"
+export type {Frame, Metadata} from "./socket/metadata"
+export type {OperationOptions, Readable} from "./socket/readable"
+export type {DraftSendOptions, TrackedSend} from "./socket/send"
+export {Socket, type SocketOptions} from "./socket/socket"
+export type {Writable} from "./socket/writable"
+export {SocketType} from "./socket/kinds"
 export {
   Dealer,
   Pair,
@@ -102,7 +99,6 @@ export {
   Reply,
   Request,
   Router,
-  SocketType,
   Stream,
   Subscriber,
   XPublisher,
@@ -110,5 +106,7 @@ export {
   type RouterConnectOptions,
   type SocketOptionProperties,
   type StreamConnectOptions,
-} from "./socket-types"
+} from "./socket/classes"
+export type * from "./generated/socket-option-types"
+export type * from "./generated/context-option-types"
 export {Proxy, type ProxySocketStatistics, type ProxyStatistics} from "./proxy"

@@ -1,7 +1,11 @@
 /**
- * Message types: what can be sent and what is received.
+ * Message types: what can be sent and what is received, and the checks a message passes
+ * before it reaches the addon.
  * @module
  */
+import {markAsUntransferable} from "node:worker_threads"
+import {binding} from "./addon"
+import {Send} from "./generated/protocol"
 
 /** A received message frame. */
 export type Message = Buffer
@@ -42,14 +46,9 @@ export interface FrameThresholds {
   poolFrameMax: number
 }
 
-function isFrame(value: unknown): value is MessageLike {
-  return (
-    typeof value === "string" ||
-    ArrayBuffer.isView(value) ||
-    value instanceof ArrayBuffer ||
-    (typeof SharedArrayBuffer !== "undefined" && value instanceof SharedArrayBuffer)
-  )
-}
+const zeroCopyMin = Send.ZeroCopyMin
+const zeroCopySends = binding.zeroCopySends
+const hasSharedArrayBuffer = typeof SharedArrayBuffer !== "undefined"
 
 function describe(value: unknown): string {
   if (value === null) return "null"
@@ -57,26 +56,121 @@ function describe(value: unknown): string {
   return typeof value
 }
 
-/**
- * Checks a message (one frame or an array of frames) before it reaches the addon.
- * @throws TypeError for anything that is not a frame or a non-empty array of frames.
- */
-export function checkMessage(message: unknown): void {
-  if (isFrame(message)) return
-  if (Array.isArray(message)) {
-    if (message.length === 0) throw new TypeError("A multipart message needs at least one frame")
-    for (let i = 0; i < message.length; i++) {
-      if (!isFrame(message[i])) {
-        throw new TypeError(
-          `Message frame ${i} must be a Buffer, TypedArray, DataView, ArrayBuffer or string, ` +
-            `got ${describe(message[i])}`,
-        )
-      }
-    }
-    return
+/** Whether an ArrayBuffer's memory was transferred away (`detached`, or Node 20's way). */
+function isDetached(buffer: ArrayBufferLike): boolean {
+  if (buffer.byteLength !== 0) return false
+  const known = (buffer as {detached?: boolean}).detached
+  if (known !== undefined) return known
+  try {
+    // slice() throws on a detached buffer, and costs nothing on an empty one.
+    buffer.slice(0, 0)
+    return false
+  } catch {
+    return true
   }
-  throw new TypeError(
-    "A message must be a Buffer, TypedArray, DataView, ArrayBuffer, string or an array of " +
-      `those, got ${describe(message)}`,
+}
+
+function detachedError(index: number | undefined): TypeError {
+  const what = index === undefined ? "The message" : `Message frame ${index}`
+  return new TypeError(
+    `${what} is a detached ArrayBuffer or a view of one: its memory was transferred ` +
+      "(postMessage, structuredClone or transfer()) and nothing is left to send",
   )
+}
+
+/**
+ * Prepares a frame that libzmq will read without copying, from its own memory, until the
+ * message has left. Marking its ArrayBuffer untransferable makes a later
+ * `postMessage`/`structuredClone` transfer copy it (Node 20) or fail (Node 22 on) instead
+ * of freeing memory that libzmq still reads; a resizable buffer could shrink under libzmq,
+ * so it is copied now instead.
+ */
+function guardZeroCopy(frame: ArrayBufferView | ArrayBuffer): ArrayBufferView | ArrayBuffer {
+  const buffer = frame instanceof ArrayBuffer ? frame : frame.buffer
+  if ((buffer as {resizable?: boolean}).resizable) {
+    return frame instanceof ArrayBuffer
+      ? frame.slice(0)
+      : new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength).slice()
+  }
+  markAsUntransferable?.(buffer)
+  return frame
+}
+
+/**
+ * One frame as the addon takes it: the frame itself, or a Uint8Array view of a
+ * SharedArrayBuffer (which Node-API cannot read directly), or a copy of a large resizable
+ * buffer. `undefined` when it is no frame.
+ * @throws TypeError for a detached buffer.
+ */
+function prepareFrame(frame: unknown, index: number | undefined): unknown {
+  if (typeof frame === "string") return frame
+  let size: number
+  if (frame instanceof Uint8Array) {
+    // Buffers: `length` is an inline field read, byteLength a builtin call.
+    size = frame.length
+  } else if (frame instanceof ArrayBuffer) {
+    size = frame.byteLength
+  } else if (ArrayBuffer.isView(frame)) {
+    try {
+      size = frame.byteLength
+    } catch {
+      // A DataView over a detached buffer throws where typed arrays say 0.
+      throw detachedError(index)
+    }
+  } else if (hasSharedArrayBuffer && frame instanceof SharedArrayBuffer) {
+    // Shared memory can be neither detached nor freed while the view holds it.
+    return new Uint8Array(frame)
+  } else {
+    return undefined
+  }
+  if (size === 0) {
+    const buffer = frame instanceof ArrayBuffer ? frame : (frame as ArrayBufferView).buffer
+    if (isDetached(buffer)) throw detachedError(index)
+  } else if (size >= zeroCopyMin && zeroCopySends) {
+    return guardZeroCopy(frame as ArrayBufferView | ArrayBuffer)
+  }
+  return frame
+}
+
+function notAFrame(index: number, frame: unknown): TypeError {
+  return new TypeError(
+    `Message frame ${index} must be a Buffer, TypedArray, DataView, ArrayBuffer, ` +
+      `SharedArrayBuffer or string, got ${describe(frame)}`,
+  )
+}
+
+/**
+ * Checks a message (one frame or an array of frames) before it reaches the addon, and
+ * returns it in the form the addon takes (the same value unless a frame had to be
+ * replaced: see prepareFrame). Every frame is checked before any is sent: a bad frame in
+ * the middle of a multipart message must not leave the frames before it in libzmq.
+ * @throws TypeError for anything that is not a frame or a non-empty array of frames, and
+ *   for detached buffers.
+ */
+export function prepareMessage(message: unknown): unknown {
+  if (!Array.isArray(message)) {
+    const frame = prepareFrame(message, undefined)
+    if (frame !== undefined) return frame
+    throw new TypeError(
+      "A message must be a Buffer, TypedArray, DataView, ArrayBuffer, SharedArrayBuffer, " +
+        `string or an array of those, got ${describe(message)}`,
+    )
+  }
+  if (message.length === 0) throw new TypeError("A multipart message needs at least one frame")
+  let prepared: unknown[] | undefined
+  for (let i = 0; i < message.length; i++) {
+    const frame: unknown = message[i]
+    const ready = prepareFrame(frame, i)
+    if (ready === undefined) throw notAFrame(i, frame)
+    if (ready !== frame) {
+      prepared ??= message.slice()
+      prepared[i] = ready
+    }
+  }
+  return prepared ?? message
+}
+
+/** Like {@link prepareMessage}, for callers that only need the check. */
+export function checkMessage(message: unknown): void {
+  prepareMessage(message)
 }

@@ -3,13 +3,18 @@
  * @module
  */
 import {randomUUID} from "node:crypto"
-import {constants as osConstants, endianness} from "node:os"
+import {endianness} from "node:os"
 import {getSystemErrorMap} from "node:util"
-import {ZmqError, zmqError} from "./errors"
-import {Fifo} from "./fifo"
+import type {Context} from "./context"
+import {codeOf, ZmqError, zmqError, type ZmqErrorCode} from "./errors"
 import * as zmq from "./generated/zmq-constants"
-import {setObserverFactory, Socket, type OperationOptions} from "./socket"
-import {Pair} from "./socket-types"
+import {optionsOf} from "./options/classes"
+import {SocketEngine} from "./socket/engine"
+import {Fifo} from "./socket/fifo"
+import {engineOf} from "./socket/internals"
+import {socketKinds} from "./socket/kinds"
+import {OperationQueue, type Operation} from "./socket/operation"
+import type {OperationOptions} from "./socket/readable"
 
 /**
  * An error of an `*:error` event: the errno libzmq reported, as `code` (`"EADDRINUSE"`,
@@ -177,22 +182,6 @@ const authFailures: Record<number, string> = {
   500: "Authentication failed on an internal error",
 }
 
-let errnoCodes: Map<number, string> | undefined
-
-/** Errno names by number: the system's, and libzmq's own (ETERM, EFSM, …). */
-function errnoCode(errno: number): string | undefined {
-  if (errnoCodes === undefined) {
-    errnoCodes = new Map()
-    for (const code of ["EFSM", "ENOCOMPATPROTO", "ETERM", "EMTHREAD"]) {
-      errnoCodes.set(zmqError(code).errno, code)
-    }
-    for (const [code, value] of Object.entries(osConstants.errno)) {
-      // Aliases (EWOULDBLOCK for EAGAIN) come later: keep the first, common name.
-      if (!errnoCodes.has(value)) errnoCodes.set(value, code)
-    }
-  }
-  return errnoCodes.get(errno)
-}
 let systemErrors: Map<number, [string, string]> | undefined
 
 function errnoError(errno: number): ZmqError {
@@ -202,9 +191,9 @@ function errnoError(errno: number): ZmqError {
     const [code, description] = known
     return new ZmqError(description.charAt(0).toUpperCase() + description.slice(1), code, errno)
   }
-  const code = errnoCode(errno)
+  const code = codeOf(errno)
   if (code === undefined) return new ZmqError(`Unknown error ${errno}`, "UNKNOWN", errno)
-  return new ZmqError(zmqError(code).message, code, errno)
+  return new ZmqError(zmqError(code as ZmqErrorCode).message, code, errno)
 }
 
 function protocolError(value: number): ProtoError {
@@ -240,20 +229,12 @@ function decode(frames: Buffer[]): Event {
   return event as Event
 }
 
-interface Waiter {
-  resolve(event: Event): void
-  reject(error: unknown): void
-  signal?: AbortSignal
-  onAbort?: () => void
-}
+type Waiter = Operation<Event>
 
 type Listener = (event: Event) => void
 
 // Monitor messages taken from the internal socket per native call.
 const BATCH = 512
-
-/** Set while the socket's factory constructs its observer: `new Observer()` otherwise returns it. */
-let constructing = false
 
 // libzmq sends monitor events blocking: once the reading socket is closed while the
 // monitor runs, the thread reporting the next event (an I/O thread, the reaper) waits
@@ -262,13 +243,16 @@ let constructing = false
 
 interface Monitored {
   /** The socket's entry in `monitoring`. */
-  readonly ref: WeakRef<Socket>
+  readonly ref: WeakRef<SocketEngine>
   /** The observer's internal socket, which reads the monitor. */
-  readonly pair: Pair
+  readonly pair: SocketEngine
 }
 
-/** The open observers' sockets of this thread (their monitors run). */
-const monitoring = new Set<WeakRef<Socket>>()
+/**
+ * The observed sockets of this thread whose monitors run. One per thread: the exit
+ * handler below stops them all.
+ */
+const monitoring = new Set<WeakRef<SocketEngine>>()
 
 /** An observed socket was collected: its reader stays open until libzmq reports `end`. */
 const collected = new FinalizationRegistry<Monitored>(({ref, pair}) => {
@@ -276,10 +260,10 @@ const collected = new FinalizationRegistry<Monitored>(({ref, pair}) => {
   void retire(pair)
 })
 
-async function retire(pair: Pair): Promise<void> {
+async function retire(pair: SocketEngine): Promise<void> {
   try {
     for (;;) {
-      const messages = await pair.receiveMany(BATCH)
+      const messages = (await pair.receiveMany(BATCH)) as Buffer[][]
       if (messages.some(message => decode(message).type === "end")) break
     }
   } catch {
@@ -292,7 +276,7 @@ async function retire(pair: Pair): Promise<void> {
 process.on("exit", () => {
   for (const ref of monitoring) {
     try {
-      ref.deref()?._call(native => native.monitor(null, 0))
+      ref.deref()?.call(native => native.monitor(null, 0))
     } catch {
       // Closed already: its monitor stopped with it.
     }
@@ -318,17 +302,22 @@ process.on("exit", () => {
  * the observer keeps its socket from being garbage collected and the process running,
  * like a pending receive: close the socket (or remove the listeners) to let it end.
  */
+/** Any socket: the part of a Socket that an Observer is made for. */
+export interface ObservableSocket {
+  readonly context: Context
+  readonly closed: boolean
+}
+
 export class Observer implements EventSubscriber {
-  // Definite: the constructor returns early only with another object (the socket's observer).
-  readonly #socket!: Socket
-  readonly #pair!: Pair
-  readonly #ref!: WeakRef<Socket>
+  readonly #socket: SocketEngine
+  readonly #pair: SocketEngine
+  readonly #ref: WeakRef<SocketEngine>
   /** close() was called, or monitoring ended. */
   #closed = false
   /** The internal socket is closed: no further events. */
   #finished = false
   readonly #events = new Fifo<Event>()
-  readonly #waiting = new Fifo<Waiter>()
+  readonly #waiting = new OperationQueue<Waiter>(() => this.#updatePump())
   /** Emitter mode once set. */
   #listeners: Map<string, Listener[]> | undefined
   #listenerCount = 0
@@ -336,31 +325,37 @@ export class Observer implements EventSubscriber {
   #pump: AbortController | undefined
 
   /**
-   * Returns the socket's observer, {@link Socket.events}: a socket has one monitor, so
-   * `new Observer(socket)` gives the same object as `socket.events`.
+   * Observes a socket. A socket has one monitor: a new observer takes it over from the
+   * socket's previous one, which gets its `end` event; {@link Socket.events} gives the
+   * current observer (making one when there is none).
    */
-  constructor(socket: Socket) {
-    if (!(socket instanceof Socket))
-      throw new TypeError("Observer(socket): socket must be a Socket")
-    if (!constructing) return socket.events as Observer
-    this.#socket = socket
+  constructor(socket: ObservableSocket) {
+    const observed = engineOf(socket, "Observer(socket): socket")
+    if (observed.closed) throw zmqError("EBADF")
+    observed.observer?.close()
     const address = `inproc://zeromq-napi.monitor.${randomUUID()}`
-    socket._call(native => native.monitor(address, zmq.ZMQ_EVENT_ALL))
-    let pair: Pair | undefined
+    observed.call(native => native.monitor(address, zmq.ZMQ_EVENT_ALL))
+    let pair: SocketEngine | undefined
     try {
+      pair = new SocketEngine(observed.context, socketKinds.Pair, optionsOf("Pair"))
+      pair.setOption("linger", 0)
       // Receive high-water mark 0: libzmq sends monitor events blocking, so a full
       // queue would stall the thread that reports them (an I/O thread, or this one).
-      pair = new Pair({context: socket.context, linger: 0, receiveHighWaterMark: 0})
-      pair.connect(address)
+      pair.setOption("receiveHighWaterMark", 0)
+      // Closed by the observer (after the monitor's `end`), not by its context.
+      observed.context.untrack(pair)
+      pair.endpoint("connect", address)
     } catch (err) {
       pair?.close()
-      socket._call(native => native.monitor(null, 0))
+      observed.call(native => native.monitor(null, 0))
       throw err
     }
+    this.#socket = observed
     this.#pair = pair
-    this.#ref = new WeakRef(socket)
+    this.#ref = new WeakRef(observed)
+    observed.observer = this
     monitoring.add(this.#ref)
-    collected.register(socket, {ref: this.#ref, pair}, this.#ref)
+    collected.register(observed, {ref: this.#ref, pair}, this.#ref)
   }
 
   /** Whether the observer was closed (by {@link close}, or because its socket closed). */
@@ -375,7 +370,7 @@ export class Observer implements EventSubscriber {
   close(): void {
     if (this.#closed) return
     try {
-      this.#socket._call(native => native.monitor(null, 0))
+      this.#socket.call(native => native.monitor(null, 0))
     } catch (err) {
       // A closed socket has no monitor any more; other failures (a socket in use by a
       // proxy) leave everything as it was.
@@ -402,22 +397,9 @@ export class Observer implements EventSubscriber {
     }
     if (this.#events.length > 0) return Promise.resolve(this.#events.shift()!)
     if (this.#finished) return Promise.reject(zmqError("EBADF", "Observer is closed"))
-    const signal = options?.signal
-    if (signal?.aborted) return Promise.reject(signal.reason)
-    return new Promise<Event>((resolve, reject) => {
-      const waiter: Waiter = {resolve, reject}
-      if (signal !== undefined) {
-        waiter.signal = signal
-        waiter.onAbort = () => {
-          if (!this.#waiting.remove(waiter)) return
-          reject(signal.reason)
-          this.#updatePump()
-        }
-        signal.addEventListener("abort", waiter.onAbort, {once: true})
-      }
-      this.#waiting.push(waiter)
-      this.#updatePump()
-    })
+    const pending = this.#waiting.add<Event>({} as Waiter, {signal: options?.signal})
+    this.#updatePump()
+    return pending
   }
 
   /** Iterates over the events until the observer is closed (`end` is the last one). */
@@ -501,7 +483,8 @@ export class Observer implements EventSubscriber {
     const pump = new AbortController()
     this.#pump = pump
     this.#pair.receiveMany(BATCH, {signal: pump.signal}).then(
-      messages => {
+      received => {
+        const messages = received as Buffer[][]
         if (this.#pump === pump) this.#pump = undefined
         this.#accept(messages)
         this.#updatePump()
@@ -521,7 +504,7 @@ export class Observer implements EventSubscriber {
   async #drain(): Promise<void> {
     try {
       while (!this.#finished && !this.#pair.closed && this.#pair.readable) {
-        this.#accept(await this.#pair.receiveMany(BATCH))
+        this.#accept((await this.#pair.receiveMany(BATCH)) as Buffer[][])
       }
     } catch {
       // The context closed the internal socket meanwhile: what was read is delivered.
@@ -552,7 +535,7 @@ export class Observer implements EventSubscriber {
     if (!this.#pair.closed) this.#pair.close()
     this.#deliver()
     for (const waiter of this.#waiting.drain()) {
-      settle(waiter).reject(
+      waiter.reject(
         error instanceof ZmqError && error.code !== "EBADF"
           ? error
           : zmqError("EBADF", "Observer is closed"),
@@ -583,14 +566,9 @@ export class Observer implements EventSubscriber {
       return
     }
     while (events.length > 0 && this.#waiting.length > 0) {
-      settle(this.#waiting.shift()!).resolve(events.shift()!)
+      this.#waiting.shift()!.resolve(events.shift()!)
     }
   }
-}
-
-function settle(waiter: Waiter): Waiter {
-  if (waiter.onAbort !== undefined) waiter.signal!.removeEventListener("abort", waiter.onAbort)
-  return waiter
 }
 
 function checkListener(method: string, type: unknown, listener: unknown): void {
@@ -604,12 +582,3 @@ function checkListener(method: string, type: unknown, listener: unknown): void {
     throw new TypeError(`${method}(type, listener): listener must be a function`)
   }
 }
-
-setObserverFactory(socket => {
-  constructing = true
-  try {
-    return new Observer(socket)
-  } finally {
-    constructing = false
-  }
-})

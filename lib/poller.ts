@@ -3,7 +3,9 @@
  * @module
  */
 import {zmqError} from "./errors"
-import {Socket} from "./socket"
+import {Socket} from "./socket/socket"
+import {engineOf} from "./socket/internals"
+import {OperationQueue, type Operation} from "./socket/operation"
 
 const READABLE = 1
 const WRITABLE = 2
@@ -46,6 +48,8 @@ export interface PollOptions {
   signal?: AbortSignal
 }
 
+type PollOperation<S extends Socket> = Operation<PollEvent<S>[]>
+
 interface Entry<S extends Socket> {
   readonly socket: S
   interest: number
@@ -81,6 +85,8 @@ export class Poller<S extends Socket = Socket> {
   readonly #entries: Entry<S>[] = []
   readonly #index = new Map<S, Entry<S>>()
   readonly #ready: PollEvent<S>[] = []
+  /** The pending wait(), at most one. */
+  readonly #pending = new OperationQueue<PollOperation<S>>()
   #waiting = false
 
   /** The number of sockets watched. */
@@ -162,34 +168,44 @@ export class Poller<S extends Socket = Socket> {
   }
 
   #waitForAny(timeout: number, signal: AbortSignal | undefined): Promise<PollEvent<S>[]> {
-    this.#waiting = true
-    return new Promise((resolve, reject) => {
-      // Cancels the registrations that did not fire: a waiting socket keeps the process alive.
-      const stop = new AbortController()
-      let timer: NodeJS.Timeout | undefined
-      const finish = (error?: unknown) => {
-        if (stop.signal.aborted) return
-        stop.abort()
-        this.#waiting = false
-        if (timer !== undefined) clearTimeout(timer)
-        signal?.removeEventListener("abort", onAbort)
-        if (error !== undefined) return reject(error)
+    // Cancels the registrations that did not fire: a waiting socket keeps the process alive.
+    const stop = new AbortController()
+    const op = {} as PollOperation<S>
+    // Settles this wait only: registrations of an earlier one may still report.
+    const settle = (outcome: (op: PollOperation<S>) => void) => {
+      for (const mine of this.#pending.extract(pending => pending === op)) outcome(mine)
+    }
+    const onReady = () =>
+      settle(mine => {
         try {
           this.#collect()
-          resolve(this.#ready)
+          mine.resolve(this.#ready)
         } catch (err) {
-          reject(err)
+          mine.reject(err)
         }
-      }
-      const onAbort = () => finish(signal!.reason)
-      const onReady = () => finish()
-      const onError = (err: unknown) => finish(err)
-      for (const {socket, interest} of this.#entries) {
-        socket._whenReady(interest, {signal: stop.signal}).then(onReady, onError)
-      }
-      if (timeout > 0) timer = setTimeout(onReady, timeout)
-      signal?.addEventListener("abort", onAbort, {once: true})
+      })
+    const onError = (err: unknown) => {
+      if (!stop.signal.aborted) settle(mine => mine.reject(err))
+    }
+    const collected = () => {
+      this.#collect()
+      return this.#ready
+    }
+    const waiting = this.#pending.add<PollEvent<S>[]>(op, {
+      signal,
+      timeout: timeout > 0 ? timeout : -1,
+      timeoutResult: collected,
     })
+    this.#waiting = true
+    for (const {socket, interest} of this.#entries) {
+      engineOf(socket).whenReady(interest, {signal: stop.signal}).then(onReady, onError)
+    }
+    const done = () => {
+      this.#waiting = false
+      stop.abort()
+    }
+    waiting.then(done, done)
+    return waiting
   }
 
   /** Fills the result list with the sockets ready now; returns how many. */

@@ -5,10 +5,11 @@
  */
 import {randomUUID} from "node:crypto"
 import {endianness} from "node:os"
-import {fromNative, withCallerStack, zmqError} from "./errors"
-import {binding, type NativeProxy, type NativeSocket} from "./native"
-import {Socket} from "./socket"
-import {Pair} from "./socket-types"
+import {binding, type NativeProxy, type NativeSocket} from "./addon"
+import {withCallerStack, zmqError} from "./errors"
+import {Pair} from "./socket/classes"
+import {engineOf} from "./socket/internals"
+import {Socket} from "./socket/socket"
 
 /**
  * What a proxy counted on one of its sockets since {@link Proxy.run} started. A
@@ -59,6 +60,10 @@ function notRunning(): Error {
  * const done = proxy.run() // resolves after terminate()
  * ```
  *
+ * Messages a socket had already taken from libzmq for `receive()` (its read-ahead) are
+ * forwarded first, in order, and copied to the capture socket; the statistics count only
+ * what the proxy took from libzmq itself.
+ *
  * While it runs, the proxy owns its sockets: every call on them (`send`, `receive`,
  * `bind`, options, `close`, …) fails with a `ZmqError` with code `EBUSY`. When
  * it has ended they work again (zeromq v6 closes them instead: close them yourself).
@@ -103,7 +108,7 @@ export class Proxy<
       if (capture === (frontEnd as Socket) || capture === (backEnd as Socket)) {
         throw new TypeError("Proxy: capture must be a socket of its own")
       }
-      if (typeof (capture as {send?: unknown}).send !== "function") {
+      if (!engineOf(capture).kind.sends) {
         throw new TypeError(
           `Proxy: capture must be a socket that can send, got a ${nameOf(capture)}`,
         )
@@ -154,22 +159,31 @@ export class Proxy<
     try {
       control = new Pair({context, linger: 0})
       // Closed with the proxy, not by context.close(): the proxy holds them until it ends.
-      context._untrack(control)
+      engineOf(control).context.untrack(engineOf(control))
       control.bindSync(endpoint)
       peer = new Pair({context, linger: 0})
-      context._untrack(peer)
+      engineOf(peer).context.untrack(engineOf(peer))
       peer.connect(endpoint)
+      const frontEnd = nativeOf(this.#frontEnd)
+      const backEnd = nativeOf(this.#backEnd)
+      const capture = this.#capture === undefined ? null : nativeOf(this.#capture)
+      // Messages the sockets read ahead are no longer in libzmq: the proxy thread forwards
+      // them first, or they would be lost.
       ended = this.#native.run(
-        nativeOf(this.#frontEnd),
-        nativeOf(this.#backEnd),
-        this.#capture === undefined ? null : nativeOf(this.#capture),
+        frontEnd,
+        backEnd,
+        capture,
         nativeOf(control),
         nativeOf(peer),
+        engineOf(this.#frontEnd).receiver.readAhead(),
+        engineOf(this.#backEnd).receiver.readAhead(),
       )
+      engineOf(this.#frontEnd).receiver.dropReadAhead()
+      engineOf(this.#backEnd).receiver.dropReadAhead()
     } catch (err) {
       control?.close()
       peer?.close()
-      return Promise.reject(fromNative(err))
+      return Promise.reject(err)
     }
     this.#control = control
     this.#peer = peer
@@ -183,7 +197,7 @@ export class Proxy<
       await ended
     } catch (err) {
       await this.#end(false)
-      throw fromNative(err)
+      throw err
     }
     await this.#end(true)
   }
@@ -261,7 +275,9 @@ export class Proxy<
     this.#state = "idle"
     running.delete(this)
     // Operations that were pending when the proxy took the sockets wait again.
-    for (const socket of [this.#frontEnd, this.#backEnd, this.#capture]) socket?._rearm()
+    for (const socket of [this.#frontEnd, this.#backEnd, this.#capture]) {
+      if (socket !== undefined) engineOf(socket).rearm()
+    }
   }
 }
 
@@ -284,7 +300,7 @@ function describe(value: unknown): string {
 
 /** The addon's socket of a socket (EBADF when it is closed). */
 function nativeOf(socket: Socket): NativeSocket {
-  return socket._call(native => native)
+  return engineOf(socket).call(native => native)
 }
 
 /** Decodes libzmq's reply: eight frames of a uint64 each, in the machine's byte order. */

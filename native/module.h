@@ -1,15 +1,14 @@
-// Per-environment state (Node-API instance data): one per main thread or worker.
+// Per-environment state (Node-API instance data): one per main thread or worker. It tracks
+// what the environment owns, so that teardown closes it in the order libzmq needs.
 #pragma once
 
 #include <napi.h>
-#include <zmq.h>
 
-#include <condition_variable>
-#include <mutex>
+#include <memory>
 #include <unordered_set>
-#include <vector>
 
-#include "util/uv.h"
+#include "event_loop.h"
+#include "zero_copy.h"
 
 namespace zmqnapi {
 
@@ -19,7 +18,8 @@ class Proxy;
 
 class Module {
  public:
-  Module(Napi::Env env, Napi::Object exports);
+  /** Allocates nothing that teardown must release: safe before it becomes instance data. */
+  explicit Module(Napi::Env env);
   ~Module();
   Module(const Module&) = delete;
   Module& operator=(const Module&) = delete;
@@ -28,9 +28,17 @@ class Module {
   /** Instance-data finalizer: frees the module unless libzmq still holds its buffers. */
   static void Finalize(napi_env env, void* data, void* hint);
 
+  /**
+   * Creates the event loop integration and the release queue and registers the teardown
+   * hook. Called once the module is the environment's instance data, so that a failure (a
+   * worker terminated while it loads the addon) leaves it to the instance-data finalizer.
+   */
+  void Start();
+
   Napi::Env env;
-  const uv::Api* uv;
-  void* loop = nullptr;
+  /** How sockets wait; nullptr when this runtime offers no way (waiting then throws). */
+  std::unique_ptr<EventLoop> loop;
+  ReleaseQueue releases;
   // Large frames are sent without copying only from the main thread: a worker's memory
   // goes away with the worker, possibly while libzmq still queues its messages.
   bool zero_copy_sends = false;
@@ -38,6 +46,8 @@ class Module {
   Napi::FunctionReference socket_constructor;
   // Called with `this` = the native socket when a socket it waits on is ready.
   Napi::FunctionReference ready_handler;
+  // The library's error class: every libzmq failure is thrown as one (util/errors.h).
+  Napi::FunctionReference error_class;
 
   void Track(Socket* socket) { sockets_.insert(socket); }
   void Untrack(Socket* socket) { sockets_.erase(socket); }
@@ -47,29 +57,11 @@ class Module {
   void Untrack(Proxy* proxy) { proxies_.erase(proxy); }
   bool Closing() const { return closing_; }
 
-  /**
-   * Initialises `msg` to point at the bytes of `value` without copying: the JS
-   * value is kept alive until libzmq releases the message, and that release is
-   * handed back to the JS thread.
-   */
-  void InitZeroCopy(zmq_msg_t* msg, napi_value value, void* data, size_t size, uint32_t track);
-
-  // Called (on the JS thread) with an array of the track ids whose buffers libzmq released.
-  Napi::FunctionReference release_handler;
-
-  /** Counts the poll handles of this environment's sockets (open or closing). */
+  /** Counts the loop handles of this environment's sockets that are not freed yet. */
   void HandleOpened() { open_handles_++; }
   void HandleClosed();
 
  private:
-  struct Hold {
-    Module* module;
-    napi_ref ref;
-    uint32_t track;  // 0: nobody tracks this buffer
-    size_t size;
-  };
-  static void FreeHold(void* data, void* hint);
-  static void DrainReleases(napi_env env, napi_value, void* context, void*);
   static void Cleanup(napi_async_cleanup_hook_handle handle, void* arg);
   void FinishCleanup();
 
@@ -79,15 +71,6 @@ class Module {
   bool closing_ = false;
   size_t open_handles_ = 0;
   napi_async_cleanup_hook_handle cleanup_handle_ = nullptr;
-
-  napi_threadsafe_function releaser_ = nullptr;
-  std::mutex release_mutex_;
-  std::condition_variable release_done_;
-  std::vector<Hold> released_;
-  // Bytes of the released untracked buffers, and whether the JS thread was told.
-  size_t released_bytes_ = 0;
-  bool notified_ = false;
-  size_t in_flight_ = 0;
 };
 
 }  // namespace zmqnapi

@@ -3,6 +3,7 @@
 #include <zmq.h>
 
 #include <cerrno>
+#include <cstring>
 #include <string>
 #include <system_error>
 
@@ -20,6 +21,8 @@ namespace zmqnapi {
 namespace {
 
 constexpr char kTerminate[] = "TERMINATE";
+// How often a send of read-ahead messages that waits for room checks for teardown.
+constexpr long kForwardPollMs = 100;
 
 }  // namespace
 
@@ -49,9 +52,7 @@ Napi::Value Proxy::IsRunning(const Napi::CallbackInfo& info) {
 Napi::Value Proxy::Run(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (running_) {
-    Napi::Error error = ErrnoError(env, EBUSY);
-    error.Set("message", Napi::String::New(env, "Proxy is already running"));
-    throw error;
+    ThrowErrno(env, EBUSY, "Proxy is already running");
   }
   Napi::Function socket_class = module_.socket_constructor.Value();
   constexpr size_t kArgs = kSlots + 1;  // the lent sockets, then the peer
@@ -72,6 +73,14 @@ Napi::Value Proxy::Run(const Napi::CallbackInfo& info) {
   }
   Napi::Object peer = info[kSlots].As<Napi::Object>();
   if (peer.Get("closed").ToBoolean() || sockets[kSlots]->Lent()) ThrowErrno(env, EBADF);
+  DropReadAhead();
+  try {
+    CopyReadAhead(env, info[kSlots + 1], front_read_ahead_);
+    CopyReadAhead(env, info[kSlots + 2], back_read_ahead_);
+  } catch (...) {
+    DropReadAhead();
+    throw;
+  }
 
   napi_value name = Napi::String::New(env, "zeromq-napi:proxy");
   napi_threadsafe_function ended;
@@ -123,6 +132,74 @@ Napi::Value Proxy::Run(const Napi::CallbackInfo& info) {
   return Napi::Value(env, promise);
 }
 
+void Proxy::CopyReadAhead(Napi::Env env, Napi::Value messages, std::vector<Frame>& frames) {
+  if (!messages.IsArray()) return;
+  Napi::Array list = messages.As<Napi::Array>();
+  for (uint32_t i = 0; i < list.Length(); i++) {
+    Napi::Array parts = list.Get(i).As<Napi::Array>();
+    for (uint32_t j = 0; j < parts.Length(); j++) {
+      Napi::Uint8Array bytes = parts.Get(j).As<Napi::Uint8Array>();
+      Frame frame{};
+      frame.more = j + 1 < parts.Length();
+      if (zmq_msg_init_size(&frame.msg, bytes.ByteLength()) != 0) ThrowErrno(env);
+      if (bytes.ByteLength() > 0)
+        memcpy(zmq_msg_data(&frame.msg), bytes.Data(), bytes.ByteLength());
+      frames.push_back(frame);
+    }
+  }
+}
+
+void Proxy::DropReadAhead() {
+  for (std::vector<Frame>* frames : {&front_read_ahead_, &back_read_ahead_}) {
+    for (Frame& frame : *frames) zmq_msg_close(&frame.msg);
+    frames->clear();
+  }
+}
+
+bool Proxy::Abandoned() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return abandoned_;
+}
+
+bool Proxy::SendWaiting(void* socket, zmq_msg_t* msg, bool more) {
+  int flags = (more ? ZMQ_SNDMORE : 0) | ZMQ_DONTWAIT;
+  while (zmq_msg_send(msg, socket, flags) < 0) {
+    int err = zmq_errno();
+    if (err == EINTR) continue;
+    if (err != EAGAIN) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      error_ = err;
+      return false;
+    }
+    // Full, as the proxy's own sends may be: wait for room, but not through teardown.
+    zmq_pollitem_t item{socket, 0, ZMQ_POLLOUT, 0};
+    if (zmq_poll(&item, 1, kForwardPollMs) < 0 && zmq_errno() != EINTR) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      error_ = zmq_errno();
+      return false;
+    }
+    if (Abandoned()) return false;
+  }
+  return true;
+}
+
+bool Proxy::Forward(Slot to, std::vector<Frame>& frames) {
+  bool ok = true;
+  for (Frame& frame : frames) {
+    if (ok && handles_[kCapture] != nullptr) {
+      zmq_msg_t copy;
+      zmq_msg_init(&copy);
+      ok = zmq_msg_copy(&copy, &frame.msg) == 0 &&
+           SendWaiting(handles_[kCapture], &copy, frame.more);
+      zmq_msg_close(&copy);
+    }
+    if (ok) ok = SendWaiting(handles_[to], &frame.msg, frame.more);
+    zmq_msg_close(&frame.msg);
+  }
+  frames.clear();
+  return ok;
+}
+
 void Proxy::Main() {
 #ifndef _WIN32
   // A signal would end the proxy's poll with EINTR (and the proxy with it): let
@@ -131,11 +208,18 @@ void Proxy::Main() {
   sigfillset(&all);
   pthread_sigmask(SIG_BLOCK, &all, nullptr);
 #endif
-  int rc = zmq_proxy_steerable(handles_[kFrontEnd], handles_[kBackEnd], handles_[kCapture],
-                               handles_[kControl]);
-  int err = rc == 0 ? 0 : zmq_errno();
+  // Messages the sockets had read ahead come first, in their order, as if the proxy had
+  // taken them from libzmq itself.
+  bool forwarded = Forward(kBackEnd, front_read_ahead_) && Forward(kFrontEnd, back_read_ahead_);
+  int rc = 0;
+  int err = 0;
+  if (forwarded) {
+    rc = zmq_proxy_steerable(handles_[kFrontEnd], handles_[kBackEnd], handles_[kCapture],
+                             handles_[kControl]);
+    err = rc == 0 ? 0 : zmq_errno();
+  }
   std::lock_guard<std::mutex> lock(mutex_);
-  error_ = err;
+  if (forwarded) error_ = err;
   // Fails only while the environment ends (napi_closing): Stop() joins this thread then.
   if (!abandoned_) napi_call_threadsafe_function(ended_, nullptr, napi_tsfn_nonblocking);
 }
@@ -167,6 +251,7 @@ void Proxy::OnEnded(napi_env env, napi_value, void* context, void*) {
 
 void Proxy::Finish() {
   if (thread_.joinable()) thread_.join();
+  DropReadAhead();
   for (size_t i = 0; i < kSlots; i++) {
     if (sockets_[i] != nullptr) sockets_[i]->Return();
     sockets_[i] = nullptr;

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <napi.h>
+#include <zmq.h>
 
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace zmqnapi {
 
@@ -32,12 +34,31 @@ class Proxy : public Napi::ObjectWrap<Proxy> {
   enum Slot { kFrontEnd, kBackEnd, kCapture, kControl, kSlots };
 
   /**
-   * run(frontEnd, backEnd, capture | null, control, peer): lends the first four
-   * sockets to a new thread running the proxy; resolves when it has ended and
-   * the sockets are back, rejects with the proxy's libzmq error.
+   * run(frontEnd, backEnd, capture | null, control, peer, frontReadAhead, backReadAhead):
+   * lends the first four sockets to a new thread, which first forwards the messages each
+   * end had read ahead (arrays of frame arrays) and then runs the proxy; resolves when it
+   * has ended and the sockets are back, rejects with the proxy's libzmq error.
    */
   Napi::Value Run(const Napi::CallbackInfo& info);
   Napi::Value IsRunning(const Napi::CallbackInfo& info);
+
+  /** A frame that a socket had read ahead before the proxy took it over. */
+  struct Frame {
+    zmq_msg_t msg;
+    bool more;
+  };
+  /** Copies the read-ahead messages (a JS array of frame arrays) into `frames`. */
+  static void CopyReadAhead(Napi::Env env, Napi::Value messages, std::vector<Frame>& frames);
+  /**
+   * On the proxy thread: sends the frames another socket had read ahead through `to`
+   * (and a copy to the capture socket), as the proxy would have forwarded them. False
+   * when the proxy must not start: teardown abandoned it, or a send failed (error_).
+   */
+  bool Forward(Slot to, std::vector<Frame>& frames);
+  /** Sends one frame, waiting while the socket is full; false once abandoned or on errors. */
+  bool SendWaiting(void* socket, zmq_msg_t* msg, bool more);
+  bool Abandoned();
+  void DropReadAhead();
 
   /** The thread's body: no Node-API in here but the threadsafe function. */
   void Main();
@@ -59,6 +80,9 @@ class Proxy : public Napi::ObjectWrap<Proxy> {
   napi_deferred deferred_ = nullptr;
   napi_threadsafe_function ended_ = nullptr;
   std::thread thread_;
+  // What the front-end read ahead goes out through the back-end, and the other way round.
+  std::vector<Frame> front_read_ahead_;
+  std::vector<Frame> back_read_ahead_;
 
   // Shared with the proxy thread.
   std::mutex mutex_;

@@ -1,5 +1,8 @@
-// A libzmq socket, driven from the JS thread only. The TypeScript layer owns
-// queues, promises and validation; this class moves bytes and watches ZMQ_FD.
+// A libzmq socket, driven from the JS thread only. The TypeScript layer owns queues,
+// promises and validation; this class moves bytes and watches for readiness.
+//
+// One class, four files by concern: socket.cc (lifecycle, endpoints, options, monitor,
+// draft calls), socket_wait.cc (events and readiness), socket_send.cc, socket_receive.cc.
 #pragma once
 
 #include <napi.h>
@@ -9,20 +12,21 @@
 #include <string>
 #include <vector>
 
-#include "util/uv.h"
+#include "event_loop.h"
+#include "protocol.h"
 
 namespace zmqnapi {
 
 class Module;
 
-class Socket : public Napi::ObjectWrap<Socket> {
+class Socket : public Napi::ObjectWrap<Socket>, public Watcher {
  public:
   static Napi::Function Init(Napi::Env env);
 
   explicit Socket(const Napi::CallbackInfo& info);
   ~Socket() override;
 
-  /** Closes the libzmq socket and the poll handle; safe to call repeatedly. */
+  /** Closes the libzmq socket and its watch; safe to call repeatedly. */
   void CloseNative();
   /** Stops the socket monitor, if one runs (libzmq wants that before the reader closes). */
   void StopMonitor();
@@ -38,17 +42,10 @@ class Socket : public Napi::ObjectWrap<Socket> {
   void Return();
   bool Lent() const { return lent_; }
 
-  // Bits of the interest mask given to wait() and of ZMQ_EVENTS.
-  static constexpr uint32_t kReadable = ZMQ_POLLIN;
-  static constexpr uint32_t kWritable = ZMQ_POLLOUT;
-
-  // Receive metadata: three uint32 per frame (size, flags, routing id).
-  static constexpr uint32_t kFrameMore = 1;
-  static constexpr uint32_t kFrameExtra = 2;     // the bytes are in the extras array
-  static constexpr uint32_t kFrameGroup = 4;     // a group string follows in the extras array
-  static constexpr uint32_t kFrameMetadata = 8;  // a metadata object follows (first frames)
+  void OnSignal(int status) override;
 
  private:
+  // socket.cc
   void Close(const Napi::CallbackInfo& info);
   void Bind(const Napi::CallbackInfo& info);
   void Unbind(const Napi::CallbackInfo& info);
@@ -56,27 +53,15 @@ class Socket : public Napi::ObjectWrap<Socket> {
   void Disconnect(const Napi::CallbackInfo& info);
   Napi::Value GetOption(const Napi::CallbackInfo& info);
   void SetOption(const Napi::CallbackInfo& info);
-  Napi::Value Events(const Napi::CallbackInfo& info);
-  Napi::Value Wait(const Napi::CallbackInfo& info);
-  Napi::Value Send(const Napi::CallbackInfo& info);
-  Napi::Value SendMany(const Napi::CallbackInfo& info);
-  Napi::Value SendPacked(const Napi::CallbackInfo& info);
-  void SetSendBuffers(const Napi::CallbackInfo& info);
-  Napi::Value SendDraft(const Napi::CallbackInfo& info);
-  void SetReceiveBuffers(const Napi::CallbackInfo& info);
-  void SetMetadata(const Napi::CallbackInfo& info);
-  Napi::Value Receive(const Napi::CallbackInfo& info);
   Napi::Value Monitor(const Napi::CallbackInfo& info);
   void Join(const Napi::CallbackInfo& info);
   void Leave(const Napi::CallbackInfo& info);
   Napi::Value ConnectPeer(const Napi::CallbackInfo& info);
   Napi::Value IsClosed(const Napi::CallbackInfo& info);
   Napi::Value IsLent(const Napi::CallbackInfo& info);
-
+  /** The libzmq socket; throws EBADF when closed, EBUSY while a proxy has it. */
   void* Checked(Napi::Env env) const;
-  uint32_t ReadEvents(Napi::Env env);
-  /** Sends one frame; false on EAGAIN. */
-  bool SendFrame(Napi::Env env, napi_value frame, int flags, uint32_t track = 0);
+
   // The socket behind the own-property copies of the per-message methods (see
   // BindHotMethods): cleared when the socket goes, freed with the last of them.
   struct Slot {
@@ -93,21 +78,34 @@ class Socket : public Napi::ObjectWrap<Socket> {
   static Napi::Value CallBound(const Napi::CallbackInfo& info);
   static void ReleaseSlot(Slot* slot);
 
+  // socket_wait.cc
+  Napi::Value Events(const Napi::CallbackInfo& info);
+  Napi::Value Wait(const Napi::CallbackInfo& info);
+  uint32_t ReadEvents(Napi::Env env);
+  /** Reads ZMQ_EVENTS, first clearing the thread-safe poller's signal if there is one. */
+  int PollEvents(int* events);
+  void StartWatching(Napi::Env env);
+
+  // socket_send.cc
+  Napi::Value Send(const Napi::CallbackInfo& info);
+  Napi::Value SendMany(const Napi::CallbackInfo& info);
+  Napi::Value SendPacked(const Napi::CallbackInfo& info);
+  void SetSendBuffers(const Napi::CallbackInfo& info);
+  Napi::Value SendDraft(const Napi::CallbackInfo& info);
+  /** Sends one frame; false on EAGAIN. */
+  bool SendFrame(Napi::Env env, napi_value frame, int flags, uint32_t track = 0);
   /** Sends an initialised message (closing it when refused); false on EAGAIN. */
   bool SendInitialized(Napi::Env env, zmq_msg_t* msg, int flags);
   /** Sends a single frame or an array of frames as one message; false on EAGAIN. */
   bool SendMessage(Napi::Env env, napi_value message, uint32_t track = 0);
   void InitMessage(Napi::Env env, zmq_msg_t* msg, napi_value frame, uint32_t track = 0);
-  /** The bytes of a Buffer or other TypedArray; false for any other value. */
-  static bool TypedArrayBytes(Napi::Env env, napi_value value, void** data, size_t* size);
   void InitBytes(Napi::Env env, zmq_msg_t* msg, napi_value frame, void* data, size_t size,
                  uint32_t track);
-  void StartPolling(Napi::Env env);
-  void SetReferenced(bool referenced);
-  static void OnPoll(uv::Handle* handle, int status, int events);
-  static void OnClosed(uv::Handle* handle);
-  /** Reads ZMQ_EVENTS, first clearing the thread-safe poller's signal if there is one. */
-  int PollEvents(int* events);
+
+  // socket_receive.cc
+  void SetReceiveBuffers(const Napi::CallbackInfo& info);
+  void SetMetadata(const Napi::CallbackInfo& info);
+  Napi::Value Receive(const Napi::CallbackInfo& info);
 
   Module& module_;
   Slot* slot_ = nullptr;
@@ -116,11 +114,10 @@ class Socket : public Napi::ObjectWrap<Socket> {
   Napi::ObjectReference context_;
   Napi::AsyncContext async_context_;
 
-  uv::Handle* poll_ = nullptr;
+  Watch* watch_ = nullptr;
   // Thread-safe (draft) sockets have no ZMQ_FD: a zmq_poller's descriptor stands in.
   void* poller_ = nullptr;
   uint32_t interest_ = 0;
-  bool referenced_ = false;
   bool lent_ = false;
   bool monitoring_ = false;
   // The last call was a receive that ended on EAGAIN: libzmq processed its commands
@@ -132,6 +129,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
   Napi::Reference<Napi::Uint32Array> meta_ref_;
   Napi::ObjectReference extras_ref_;
   uint32_t* meta_ = nullptr;
+  size_t meta_frames_ = 0;
   // sendPacked()'s buffers, set once: the frames' bytes back to back and their sizes.
   Napi::Reference<Napi::Uint8Array> pack_data_ref_;
   Napi::Reference<Napi::Uint32Array> pack_sizes_ref_;
@@ -139,11 +137,10 @@ class Socket : public Napi::ObjectWrap<Socket> {
   size_t pack_data_size_ = 0;
   const uint32_t* pack_sizes_ = nullptr;
   size_t pack_sizes_length_ = 0;
-  size_t meta_frames_ = 0;
   // Message properties (zmq_msg_gets) to report for each message; none when empty.
   std::vector<std::string> metadata_names_;
   bool in_message_ = false;  // the last frame received had "more"
-  // Receive calls in a row that took one large frame each (see kExternalMin).
+  // Receive calls in a row that took one large frame each (see socket_receive.cc).
   uint32_t lone_large_calls_ = 0;
 };
 

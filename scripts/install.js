@@ -6,7 +6,7 @@
  *
  *  1. Unless a source build is asked for (env ZEROMQ_NAPI_BUILD_FROM_SOURCE, or
  *     `npm install --build-from-source`), check in a child process that the binary the loader
- *     picks (lib/native.ts: build/Release, then prebuilds/<platform>-<arch>/) loads; if so, stop.
+ *     picks (lib/addon/load.ts: build/Release, then prebuilds/<platform>-<arch>/) loads; if so, stop.
  *  2. Otherwise build from source with `cmake-js compile` (vendored static libzmq). cmake-js and
  *     node-addon-api are build tools, not dependencies: taken from the package's own
  *     node_modules when there (a checkout: devDependencies), else installed on demand with npm,
@@ -65,12 +65,12 @@ function envFlag(variable) {
 
 /**
  * Loads the addon the way the package does, in a child process (a crash or a bad binary must
- * not take this process down): through the compiled loader (dist/cjs/native.js) when there is
+ * not take this process down): through the compiled loader (dist/cjs/addon/load.js) when there is
  * one, else (a checkout before its TypeScript is compiled) a local build in build/Release.
  * Returns {ok: true, file} or {ok: false, reason}.
  */
 function testLoad() {
-  const loader = path.join(root, "dist", "cjs", "native.js")
+  const loader = path.join(root, "dist", "cjs", "addon", "load.js")
   const code = fs.existsSync(loader)
     ? [
         `const native = require(${JSON.stringify(loader)})`,

@@ -41,7 +41,7 @@ const userCache = path.join(
 )
 
 /**
- * Every target a release ships. `libc` and `armv` are the prebuild's tags (lib/native.ts matches
+ * Every target a release ships. `libc` and `armv` are the prebuild's tags (lib/addon/load.ts matches
  * them); `gnu` is a Debian cross toolchain (its triple), `zig` a zig target; `run` says how the
  * smoke test runs here (none: checks only); `glibc` is the newest glibc a binary may need.
  */
@@ -145,7 +145,7 @@ function hostTarget() {
   return `${process.platform}-${process.arch}${libc === "musl" ? "-musl" : ""}`
 }
 
-/** The prebuild's file name: node-gyp-build / prebuildify tags, which lib/native.ts matches. */
+/** The prebuild's file name: node-gyp-build / prebuildify tags, which lib/addon/load.ts matches. */
 function prebuildFile(target) {
   const {platform, arch, libc, armv} = targets[target]
   const tags = [armv && `armv${armv}`, libc]

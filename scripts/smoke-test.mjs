@@ -70,7 +70,7 @@ async function curveRoundTrip(zmq, transport, address) {
 async function main() {
   const zmq = require("zeromq-napi")
   const root = path.dirname(require.resolve("zeromq-napi/package.json"))
-  const native = require(path.join(root, "dist", "cjs", "native.js"))
+  const native = require(path.join(root, "dist", "cjs", "addon", "load.js"))
   const file = native.addonPath()
   const runtime = process.versions.bun ? `Bun ${process.versions.bun}` : `Node ${process.version}`
   print(

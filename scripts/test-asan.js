@@ -8,7 +8,7 @@
 //    `cmake-js compile --out build-asan -B RelWithDebInfo --CDZMQ_NAPI_SANITIZE=address;undefined`,
 //    at the lowest priority and one job: incremental, so the first run takes minutes (libzmq)
 //    and later ones only recompile what changed (--rebuild: from scratch).
-// 2. Runs mocha with ZEROMQ_NAPI_ADDON pointing at that binary (lib/native.ts honours it),
+// 2. Runs mocha with ZEROMQ_NAPI_ADDON pointing at that binary (lib/addon/load.ts honours it),
 //    the ASan runtime of the compiler that built it preloaded (node itself is not
 //    instrumented, so the runtime must come first), leak detection off (node does not free
 //    everything at exit: those reports are not ours) and every report written to a file

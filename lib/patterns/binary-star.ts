@@ -3,9 +3,8 @@
  * chapter 4, "High-Availability Pair"), and its client.
  * @module
  */
-import {ZmqError, zmqError} from "../errors"
-import {checkMessage, type MessageLike} from "../message"
-import {Publisher, Request, Router, Subscriber} from "../socket-types"
+import {ZmqError, type MessageLike, Publisher, Request, Router, Subscriber} from "../index"
+import {zmqError, checkMessage} from "../internal"
 import {RequestTimeoutError} from "./errors"
 import {checkCount, checkEndpoint, checkMs, delay, isClosedError, warnError} from "./util"
 

@@ -2,9 +2,8 @@
  * The Clone pattern's client (the guide's model 5/6 `clonecli` and `clone` agent, 12/CHP).
  * @module
  */
-import {zmqError} from "../errors"
-import {Fifo} from "../fifo"
-import {Dealer, Push, Subscriber} from "../index"
+import {zmqError, Fifo} from "../internal"
+import {Dealer, Push, Subscriber, XPublisher} from "../index"
 import {
   checkKey,
   decodeKvMsg,
@@ -13,9 +12,10 @@ import {
   reservedKeys,
   resolveEndpoints,
   type CloneEndpoints,
+  type CloneUpdatePath,
   type KvMsg,
 } from "./clone-kvmsg"
-import {checkSetOptions, checkValue, type CloneSetOptions} from "./clone-server"
+import {checkSetOptions, checkUpdatePath, checkValue, type CloneSetOptions} from "./clone-server"
 import {RequestTimeoutError} from "./errors"
 import {checkMs, isClosedError, warnError} from "./util"
 
@@ -66,10 +66,20 @@ export interface CloneClientOptions {
    * How long (ms) the server may stay silent (no update, no `HUGZ`, no snapshot
    * message) before the client takes it as dead: it calls `onSilent`, moves to the
    * next server of {@link CloneClient.connect} (or tries the same one again) and
-   * takes a new snapshot. Default 5000. Keep it a few times the server's
-   * `heartbeatInterval`.
+   * takes a new snapshot. A snapshot must arrive within it; after that, a server that
+   * has sent `HUGZ` counts as dead when silent, and one that never does (the guide's
+   * model 5, silent whenever idle) when the subscription has had no connection to it
+   * for that long. Default 5000. Keep it a few times the server's `heartbeatInterval`.
    */
   timeout?: number
+  /**
+   * How updates reach the server's collector; it must match the server's. `"pub-sub"`
+   * (default; 12/CHP and the guide's model 6): the client publishes every update to the
+   * collectors of all servers given to {@link CloneClient.connect} (a backup keeps them
+   * until it takes over). `"push-pull"` (the guide's model 5): the client pushes to the
+   * server it follows.
+   */
+  updates?: CloneUpdatePath
   /**
    * Called synchronously for every change of the map, in order: the keys of each
    * snapshot that differ from the map before it, then every update the server
@@ -94,9 +104,10 @@ export interface CloneClientStats {
   /** Snapshots applied. */
   snapshots: number
   /**
-   * New snapshots taken from the same server because updates were missing (a gap in
-   * the sequence numbers, when following the whole map) or the server's sequence went
-   * backwards (it restarted).
+   * New snapshots taken from the same server because updates were or may have been
+   * missed: a gap in the sequence numbers (following the whole map), a server whose
+   * sequence went backwards (it restarted), or a subscription that went live only after
+   * the snapshot was taken while updates went by.
    */
   resyncs: number
   /** Times a server stayed silent for `timeout` ms (each try counts). */
@@ -120,6 +131,7 @@ interface SessionHost {
   readonly timeout: number
   install(snapshot: Map<string, ClientEntry>, sequence: number, session: Session): void
   update(message: KvMsg, session: Session): void
+  resynced(): void
   malformed(): void
   report(error: unknown): void
 }
@@ -131,20 +143,27 @@ const noProperties: Readonly<Record<string, string>> = Object.freeze(Object.crea
 
 /**
  * Keeps a copy of a {@link CloneServer}'s key-value map (or of one subtree of it) up to
- * date: the guide's Clone pattern (models 5 and 6), protocol 12/CHP.
+ * date: the guide's Clone pattern (models 5 and 6), protocol 12/CHP; it works with the
+ * guide's servers too.
  *
- * It subscribes to the server's updates first, waits until the subscription is live
- * (the first message on it), then asks for a snapshot (`ICANHAZ?`); the snapshot ends
- * with `KTHXBAI` and the sequence number of the last update it contains. Updates
- * numbered up to the snapshot's are dropped (already in it), whether they arrived
- * before the snapshot or after it (it comes on another connection); the later ones are
- * applied in order. So no update is lost or applied twice. Updates sent with {@link set} go to the server's collector and change the map
- * when the server publishes them back.
+ * It subscribes to the server's updates and asks for a snapshot (`ICANHAZ?`) at once;
+ * the snapshot ends with `KTHXBAI` and the sequence number of the last update it
+ * contains. Updates numbered up to the snapshot's are dropped (already in it), whether
+ * they arrived before the snapshot or after it (it comes on another connection); the
+ * later ones are applied in order. When the first numbered message on the subscription
+ * shows it went live only after the snapshot while updates went by, the client takes
+ * a new snapshot on it. So no update is lost or applied twice. Updates sent with
+ * {@link set} go to the server's collector and change the map when the server
+ * publishes them back.
  *
- * A server that sends nothing for `timeout` ms (it sends `HUGZ` every second by
- * default) counts as dead: `onSilent` is called and the client moves to the next
- * server given to {@link connect} (model 6 fail-over; with one server it tries that one
- * again) and takes a new snapshot there. When following the whole map (no subtree),
+ * A server that sends `HUGZ` (ours every second by default, the guide's model 6) and
+ * then nothing for `timeout` ms counts as dead: `onSilent` is called and the client
+ * moves to the next server given to {@link connect} (model 6 fail-over; with one server
+ * it tries that one again) and takes a new snapshot there. A server that never sent
+ * `HUGZ` (the guide's model 5) cannot be told from an idle one by its silence: it
+ * counts as dead when its feed has had no connection for `timeout` ms (libzmq's ZMTP
+ * heartbeats drop the connection to a host that vanished), or when a snapshot does not
+ * arrive in time. When following the whole map (no subtree),
  * a gap in the sequence numbers (updates dropped by a full queue) also triggers a new
  * snapshot; so does a server whose sequence goes backwards (it restarted).
  *
@@ -159,6 +178,7 @@ const noProperties: Readonly<Record<string, string>> = Object.freeze(Object.crea
 export class CloneClient {
   readonly #subtree: string
   readonly #timeout: number
+  readonly #updatePath: CloneUpdatePath
   readonly #onChange?: (change: CloneChange) => void
   readonly #onSync?: (event: CloneSyncEvent) => void
   readonly #onSilent?: (event: CloneSilentEvent) => void
@@ -176,9 +196,10 @@ export class CloneClient {
   #map = new Map<string, ClientEntry>()
   #sequence = 0
   #servers: CloneEndpoints[] = []
+  /** The servers (by index) that were heard sending HUGZ. */
+  readonly #beating = new Set<number>()
   #index = 0
-  #collector?: Push
-  #collectorEndpoint?: string
+  #updates?: UpdateSender
   #session?: Session
   #synced = false
   /** Whether a message numbered at or past the snapshot has come since it (see #update). */
@@ -186,6 +207,7 @@ export class CloneClient {
   #silent = false
   #closed = false
   #run?: Promise<void>
+  #closing?: Promise<void>
   #firstSync?: {resolve: () => void; reject: (error: Error) => void}
 
   /**
@@ -201,6 +223,7 @@ export class CloneClient {
     }
     this.#subtree = subtree
     this.#timeout = checkMs("timeout", options.timeout ?? 5000)
+    this.#updatePath = checkUpdatePath(options.updates)
     for (const name of ["onChange", "onSync", "onSilent", "onError"] as const) {
       if (options[name] !== undefined && typeof options[name] !== "function") {
         throw new TypeError(`${name} must be a function`)
@@ -215,6 +238,7 @@ export class CloneClient {
       timeout: this.#timeout,
       install: (snapshot, sequence, session) => this.#install(snapshot, sequence, session),
       update: (message, session) => this.#update(message, session),
+      resynced: () => this.#stats.resyncs++,
       malformed: () => this.#stats.malformed++,
       report: error => this.#report(error),
     }
@@ -241,11 +265,17 @@ export class CloneClient {
     if (this.#closed) throw zmqError("EBADF", "The Clone client is closed")
     if (this.#run !== undefined) throw new Error("The Clone client is already connected")
     this.#servers = resolved
-    // A small linger: an update sent just before close() still leaves.
-    this.#collector = new Push({linger: 500, sendTimeout: this.#timeout})
+    this.#updates = new UpdateSender(this.#updatePath, this.#timeout, resolved, error =>
+      this.#report(error),
+    )
     const first = new Promise<void>((resolve, reject) => (this.#firstSync = {resolve, reject}))
     this.#run = this.#follow()
     return first
+  }
+
+  /** How this client sends updates (the `updates` option). */
+  get updates(): CloneUpdatePath {
+    return this.#updatePath
   }
 
   /** The subtree this client follows (`""`: the whole map). */
@@ -316,11 +346,14 @@ export class CloneClient {
    * Sends an update to the server's collector (the map changes when the server
    * publishes it back). Resolves when libzmq took it; nothing confirms that the server
    * got it (12/CHP has no acknowledgement: an update sent while the server is down may
-   * be lost, or delivered once it is back).
+   * be lost, or delivered once it is back). With `updates: "pub-sub"` it waits until a
+   * server's collector has subscribed (a publisher would drop the update otherwise).
+   * Updates leave in call order.
    * @throws TypeError/RangeError (synchronously) for an invalid key (empty, over 255
-   *   bytes, or `HUGZ`/`KTHXBAI`), value (empty: use {@link delete}) or option; Error
-   *   before {@link connect}; ZmqError `EBADF` after {@link close}. Rejects with
-   *   ZmqError `EAGAIN` when the queue to the server stayed full for `timeout` ms.
+   *   bytes, or `HUGZ`/`KTHXBAI`), value (empty: use {@link delete}) or option.
+   * @returns Rejects with ZmqError `ENOTCONN` before {@link connect}, `EBADF` after
+   *   {@link close}, and `EAGAIN` when no server took the update within `timeout` ms
+   *   (none subscribed, or the queue stayed full).
    */
   set(key: string, value: Buffer | string, options: CloneSetOptions = {}): Promise<void> {
     checkKey(key)
@@ -366,23 +399,23 @@ export class CloneClient {
       this.#closed = true
       this.#synced = false
       this.#session?.finish("closed")
-      this.#collector?.close()
+      this.#closing = this.#updates?.close()
       this.#firstSync?.reject(zmqError("EBADF", "The Clone client was closed"))
       this.#firstSync = undefined
       for (const queue of this.#listeners) queue.end()
       this.#listeners.clear()
     }
-    await this.#run
+    await Promise.all([this.#run, this.#closing])
   }
 
   #send(key: string, body: Buffer, properties: Record<string, string>): Promise<void> {
     if (this.#closed) return Promise.reject(zmqError("EBADF", "The Clone client is closed"))
-    if (this.#collector === undefined) {
+    if (this.#updates === undefined) {
       return Promise.reject(
         zmqError("ENOTCONN", "The Clone client is not connected: call connect() first"),
       )
     }
-    return this.#collector.send(encodeKvMsg({key, sequence: 0, uuid: newUuid(), properties, body}))
+    return this.#updates.send(encodeKvMsg({key, sequence: 0, uuid: newUuid(), properties, body}))
   }
 
   /** One session per server try, until closed. */
@@ -390,10 +423,10 @@ export class CloneClient {
     let tries = 0
     while (!this.#closed) {
       const server = this.#servers[this.#index]
-      this.#useCollector(server.collector)
+      this.#updates!.use(server)
       let session: Session
       try {
-        session = new Session(this.#host, server)
+        session = new Session(this.#host, server, this.#beating.has(this.#index))
       } catch (err) {
         // No sockets to be had (the context was terminated): nothing more to follow.
         this.#report(err)
@@ -404,6 +437,7 @@ export class CloneClient {
       this.#session = session
       const outcome = await session.run()
       session.close()
+      if (session.beats) this.#beating.add(this.#index)
       this.#session = undefined
       this.#synced = false
       if (outcome === "closed") break
@@ -431,23 +465,6 @@ export class CloneClient {
         this.#index = (this.#index + 1) % this.#servers.length
         this.#stats.failovers++
       }
-    }
-  }
-
-  /** Points the collector socket at the server the client follows. */
-  #useCollector(endpoint: string): void {
-    if (this.#collectorEndpoint === endpoint || this.#closed) return
-    try {
-      if (this.#collectorEndpoint !== undefined)
-        this.#collector!.disconnect(this.#collectorEndpoint)
-    } catch {
-      // Already gone.
-    }
-    this.#collectorEndpoint = endpoint
-    try {
-      this.#collector!.connect(endpoint)
-    } catch (err) {
-      this.#report(err)
     }
   }
 
@@ -545,41 +562,85 @@ export class CloneClient {
 }
 
 /**
- * One try at one server: subscribe, wait for the subscription to be live, take a
- * snapshot, then apply updates until the server goes silent, a resync is needed or the
- * client closes. Fresh sockets each time, so nothing of an earlier try (a late snapshot
- * message, old updates) can mix in.
+ * One try at one server: subscribe and ask for a snapshot at once, apply it, then apply
+ * updates until the server goes silent, a resync is needed or the client closes. Fresh
+ * sockets each time, so nothing of an earlier try (a late snapshot message, old updates)
+ * can mix in.
+ *
+ * The snapshot is asked for before the subscription is known to be live (a server may
+ * say nothing on it for a long time: the guide's model 5 sends no HUGZ), so updates
+ * published between the snapshot and the moment the subscription went live could be
+ * missed. The first numbered message on the feed tells: an update numbered at most one
+ * past the snapshot, or a HUGZ carrying at most its number, proves that the feed was
+ * live in time; anything else makes the session ask for a new snapshot on the same
+ * (now live) subscription, which cannot miss anything.
  */
 class Session {
   readonly server: CloneEndpoints
   readonly #host: SessionHost
-  readonly #subscriber = new Subscriber({linger: 0})
+  readonly #subscriber: Subscriber
   readonly #snapshot = new Dealer({linger: 0})
   readonly #abort = new AbortController()
   readonly #done: Promise<Outcome>
   #resolveDone!: (outcome: Outcome) => void
   #outcome?: Outcome
-  /** Updates received before the snapshot was applied; then `undefined`. */
+  /** Feed messages kept while a snapshot is under way, replayed after it; else `undefined`. */
   #pending: KvMsg[] | undefined = []
-  readonly #heard: Promise<void>
-  #resolveHeard!: () => void
+  /** Whether anything came on the feed: the subscription is live from then on. */
+  #live = false
+  /** The number of the last snapshot applied. */
+  #snapshotSequence = 0
+  /** Whether the feed is known to have been live when that snapshot was taken. */
+  #continuous = false
+  /** Asks the run loop for a new snapshot. */
+  #refetch?: () => void
+  /** Whether the server sends HUGZ (then, and only then, its silence means it is gone). */
+  #beats: boolean
+  /**
+   * Since when (performance.now() ms) the feed has had no connection to the server, or
+   * undefined while it has one: how a server that sends no HUGZ is seen to be gone.
+   */
+  #feedDownSince: number | undefined = performance.now()
   #lastHeard = performance.now()
   /**
-   * While the snapshot is under way only its messages count as signs of life: a server
+   * While a snapshot is under way only its messages count as signs of life: a server
    * whose publisher talks but whose snapshot never ends must not hold the client forever.
    */
   #snapshotting = false
   #watchdog?: NodeJS.Timeout
 
-  constructor(host: SessionHost, server: CloneEndpoints) {
+  /** @param beats Whether the server is known to send HUGZ (from an earlier session). */
+  constructor(host: SessionHost, server: CloneEndpoints, beats: boolean) {
     this.#host = host
     this.server = server
+    this.#beats = beats
+    // ZMTP heartbeats: libzmq drops a connection whose peer stopped answering them (a
+    // host that vanished without closing it), which the events below then report.
+    const heartbeat = Math.max(1, Math.floor(host.timeout / 4))
+    this.#subscriber = new Subscriber({
+      linger: 0,
+      heartbeatInterval: heartbeat,
+      heartbeatTimeout: host.timeout,
+    })
+    try {
+      this.#subscriber.events
+        .on("handshake", () => (this.#feedDownSince = undefined))
+        .on("disconnect", () => (this.#feedDownSince = performance.now()))
+    } catch (err) {
+      // Without events the feed counts as connected: only HUGZ tell then.
+      this.#feedDownSince = undefined
+      host.report(err)
+    }
     this.#done = new Promise(resolve => (this.#resolveDone = resolve))
-    this.#heard = new Promise(resolve => (this.#resolveHeard = resolve))
   }
 
   get finished(): boolean {
     return this.#outcome !== undefined
+  }
+
+  /** Whether the server sent a HUGZ (in this session or, as the client knew, before). */
+  get beats(): boolean {
+    return this.#beats
   }
 
   /** How long (ms) nothing has come from the server. */
@@ -591,7 +652,6 @@ class Session {
     const {subtree, timeout} = this.#host
     this.#arm(timeout)
     try {
-      // The subtree first: when HUGZ (subscribed after it) arrives, both are live.
       this.#subscriber.subscribe(subtree)
       if (subtree !== "" && !HUGZ.startsWith(subtree)) this.#subscriber.subscribe(HUGZ)
       this.#subscriber.connect(this.server.publisher)
@@ -602,39 +662,24 @@ class Session {
       return this.#done
     }
     void this.#listen()
-    // Asking before the subscription is live could lose the updates that follow the
-    // snapshot; any message on the subscriber (the server sends HUGZ when a client
-    // subscribes, and every heartbeatInterval) proves it is.
-    await Promise.race([this.#heard, this.#done])
-    if (this.#outcome !== undefined) return this.#outcome
-    const signal = this.#abort.signal
-    const snapshot = new Map<string, ClientEntry>()
     try {
-      this.#snapshotting = true
-      this.#touch("snapshot")
-      await this.#snapshot.send([ICANHAZ, subtree], {signal})
       for (;;) {
-        const frames = await this.#snapshot.receive({signal})
-        this.#touch("snapshot")
-        const message = decodeKvMsg(frames)
-        if (message === undefined) {
-          this.#host.malformed()
-          continue
+        // A feed live before the request cannot miss what follows the snapshot.
+        const liveBefore = this.#live
+        const snapshot = await this.#fetch()
+        const pending = this.#pending!
+        this.#pending = undefined
+        this.#snapshotSequence = snapshot.sequence
+        this.#continuous = liveBefore
+        const again = new Promise<void>(resolve => (this.#refetch = resolve))
+        this.#host.install(snapshot.map, snapshot.sequence, this)
+        for (const message of pending) {
+          if (this.#outcome !== undefined) break
+          this.#feed(message)
         }
-        if (message.key === KTHXBAI) {
-          const pending = this.#pending!
-          this.#pending = undefined
-          this.#snapshotting = false
-          this.#host.install(snapshot, message.sequence, this)
-          for (const update of pending) {
-            if (this.#outcome !== undefined) break
-            this.#host.update(update, this)
-          }
-          break
-        }
-        if (message.body.length > 0 && message.key.startsWith(subtree) && message.key !== HUGZ) {
-          snapshot.set(message.key, {value: message.body, properties: message.properties})
-        }
+        await Promise.race([again, this.#done])
+        if (this.#outcome !== undefined) break
+        this.#host.resynced()
       }
     } catch (err) {
       if (this.#outcome === undefined && !isClosedError(err)) this.#host.report(err)
@@ -657,6 +702,33 @@ class Session {
     this.#snapshot.close()
   }
 
+  /** Asks for a snapshot (`ICANHAZ?`) and collects it until `KTHXBAI`. */
+  async #fetch(): Promise<{map: Map<string, ClientEntry>; sequence: number}> {
+    const {subtree} = this.#host
+    const signal = this.#abort.signal
+    this.#pending ??= []
+    this.#snapshotting = true
+    this.#touch("snapshot")
+    await this.#snapshot.send([ICANHAZ, subtree], {signal})
+    const map = new Map<string, ClientEntry>()
+    for (;;) {
+      const frames = await this.#snapshot.receive({signal})
+      this.#touch("snapshot")
+      const message = decodeKvMsg(frames)
+      if (message === undefined) {
+        this.#host.malformed()
+        continue
+      }
+      if (message.key === KTHXBAI) {
+        this.#snapshotting = false
+        return {map, sequence: message.sequence}
+      }
+      if (message.body.length > 0 && message.key.startsWith(subtree) && message.key !== HUGZ) {
+        map.set(message.key, {value: message.body, properties: message.properties})
+      }
+    }
+  }
+
   async #listen(): Promise<void> {
     for (;;) {
       let batch: Buffer[][]
@@ -671,15 +743,38 @@ class Session {
       }
       if (this.#outcome !== undefined) return
       this.#touch("feed")
-      this.#resolveHeard()
+      this.#live = true
       for (const frames of batch) {
         if (this.#outcome !== undefined) return
         const message = decodeKvMsg(frames)
-        if (message === undefined) this.#host.malformed()
-        else if (this.#pending !== undefined) this.#pending.push(message)
-        else this.#host.update(message, this)
+        if (message === undefined) {
+          this.#host.malformed()
+          continue
+        }
+        if (message.key === HUGZ) this.#beats = true
+        this.#feed(message)
       }
     }
+  }
+
+  /** A message from the feed: kept while a snapshot is under way, else applied. */
+  #feed(message: KvMsg): void {
+    if (this.#pending !== undefined) {
+      this.#pending.push(message)
+      return
+    }
+    // 12/CHP's HUGZ carries zero: it says nothing about the sequence.
+    if (!this.#continuous && !(message.key === HUGZ && message.sequence === 0)) {
+      const limit = this.#snapshotSequence + (message.key === HUGZ ? 0 : 1)
+      if (message.sequence > limit) {
+        // Updates after the snapshot may have gone by before the feed was live.
+        this.#pending = [message]
+        this.#refetch?.()
+        return
+      }
+      this.#continuous = true
+    }
+    this.#host.update(message, this)
   }
 
   #touch(source: "feed" | "snapshot"): void {
@@ -694,20 +789,149 @@ class Session {
   #check(): void {
     if (this.#outcome !== undefined) return
     const {timeout} = this.#host
-    const idle = performance.now() - this.#lastHeard
+    const now = performance.now()
+    const idle = now - this.#lastHeard
     if (idle < timeout) return this.#arm(timeout - idle)
+    // A server that sends no HUGZ (the guide's model 5) says nothing while idle: it is
+    // gone when its feed has been without a connection for `timeout` ms.
+    const down = this.#feedDownSince === undefined ? 0 : now - this.#feedDownSince
+    if (!this.#snapshotting && !this.#beats && down < timeout) return this.#arm(timeout - down)
     // Messages waiting to be read mean this process is behind, not the server silent.
-    let waiting = false
+    let behind = false
     try {
-      waiting = this.#snapshotting ? this.#snapshot.readable : this.#subscriber.readable
+      behind = this.#snapshotting ? this.#snapshot.readable : this.#subscriber.readable
     } catch {
       // Treat as nothing waiting.
     }
-    if (waiting) {
-      this.#lastHeard = performance.now()
+    if (behind) {
+      this.#lastHeard = now
       return this.#arm(timeout)
     }
     this.finish("silent")
+  }
+}
+
+/**
+ * How a client's updates reach the servers' collectors: published to every server
+ * (`"pub-sub"`: 12/CHP, model 6, where a backup keeps them pending until it takes over)
+ * or pushed to the server followed now (`"push-pull"`: model 5).
+ */
+class UpdateSender {
+  readonly #socket: XPublisher | Push
+  readonly #timeout: number
+  readonly #report: (error: unknown) => void
+  /** Push: the collector connected now. */
+  #connected?: string
+  /** Publisher: the topics some server subscribed to (a server's Subscriber takes all: ""). */
+  readonly #topics = new Set<string>()
+  readonly #waiters = new Set<{wake: () => void; fail: (error: Error) => void}>()
+  /** Sends leave one after another, in call order. */
+  #tail: Promise<unknown> = Promise.resolve()
+  #watching?: Promise<void>
+  #closed = false
+
+  constructor(
+    path: CloneUpdatePath,
+    timeout: number,
+    servers: readonly CloneEndpoints[],
+    report: (error: unknown) => void,
+  ) {
+    this.#timeout = timeout
+    this.#report = report
+    // A small linger: an update sent just before close() still leaves.
+    if (path === "push-pull") {
+      this.#socket = new Push({linger: 500, sendTimeout: timeout})
+      return
+    }
+    // An XPublisher is a Publisher on the wire that also hears the servers subscribe: a
+    // plain one would drop updates sent before a server's subscription arrived. noDrop:
+    // a full queue makes send() wait (then fail), never lose the update silently.
+    const socket = new XPublisher({linger: 500, noDrop: true, sendTimeout: timeout})
+    this.#socket = socket
+    for (const server of servers) {
+      try {
+        socket.connect(server.collector)
+      } catch (err) {
+        report(err)
+      }
+    }
+    this.#watching = this.#watch(socket)
+  }
+
+  /** Push: sends to the collector of `server` from now on (only the one followed). */
+  use(server: CloneEndpoints): void {
+    if (!(this.#socket instanceof Push) || this.#connected === server.collector) return
+    try {
+      if (this.#connected !== undefined) this.#socket.disconnect(this.#connected)
+    } catch {
+      // Already gone.
+    }
+    this.#connected = server.collector
+    try {
+      this.#socket.connect(server.collector)
+    } catch (err) {
+      this.#report(err)
+    }
+  }
+
+  send(frames: Buffer[]): Promise<void> {
+    const sent = this.#tail.then(() => this.#sendNow(frames))
+    this.#tail = sent.catch(() => undefined)
+    return sent
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true
+    this.#socket.close()
+    for (const waiter of this.#waiters) waiter.fail(zmqError("EBADF", "The Clone client is closed"))
+    this.#waiters.clear()
+    await this.#watching
+  }
+
+  async #sendNow(frames: Buffer[]): Promise<void> {
+    if (this.#closed) throw zmqError("EBADF", "The Clone client is closed")
+    if (this.#socket instanceof XPublisher && this.#topics.size === 0) await this.#subscribed()
+    await this.#socket.send(frames)
+  }
+
+  /** Waits up to `timeout` ms for a server to subscribe. */
+  #subscribed(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        wake: () => {
+          clearTimeout(timer)
+          this.#waiters.delete(waiter)
+          resolve()
+        },
+        fail: (error: Error) => {
+          clearTimeout(timer)
+          this.#waiters.delete(waiter)
+          reject(error)
+        },
+      }
+      const timer = setTimeout(
+        () =>
+          waiter.fail(
+            zmqError("EAGAIN", `No Clone server took updates within ${this.#timeout} ms`),
+          ),
+        this.#timeout,
+      )
+      this.#waiters.add(waiter)
+    })
+  }
+
+  async #watch(socket: XPublisher): Promise<void> {
+    try {
+      for await (const [message] of socket) {
+        // [0x01 topic] subscribe, [0x00 topic] unsubscribe (the last subscriber left).
+        const topic = message.subarray(1).toString("hex")
+        if (message[0] === 1) this.#topics.add(topic)
+        else if (message[0] === 0) this.#topics.delete(topic)
+        if (this.#topics.size > 0) for (const waiter of [...this.#waiters]) waiter.wake()
+      }
+    } catch (err) {
+      if (!isClosedError(err)) this.#report(err)
+    }
   }
 }
 

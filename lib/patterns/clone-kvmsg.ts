@@ -162,16 +162,24 @@ export const reservedKeys: ReadonlySet<string> = new Set(["HUGZ", "KTHXBAI"])
 
 /**
  * The three endpoints of a Clone server: snapshots (Router), updates (publisher) and
- * the collector of client updates (Pull).
+ * the collector of client updates (a Subscriber, or a Pull socket).
  */
 export interface CloneEndpoints {
   /** Where clients ask for a snapshot (`ICANHAZ?`): the server's Router. */
   snapshot: string
   /** Where clients subscribe to updates and heartbeats: the server's publisher. */
   publisher: string
-  /** Where clients send their updates: the server's Pull socket. */
+  /** Where clients send their updates: the server's collector. */
   collector: string
 }
+
+/**
+ * How updates travel from clients to a Clone server's collector: `"pub-sub"` (12/CHP
+ * and the guide's model 6: clients publish, the collector subscribes to everything) or
+ * `"push-pull"` (the guide's model 5: clients push, the collector pulls). Both sides
+ * must agree: ZeroMQ refuses a Push peer on a Subscriber, and a Publisher on a Pull.
+ */
+export type CloneUpdatePath = "pub-sub" | "push-pull"
 
 /**
  * @internal Turns what a caller gave into three endpoints: an object with all three, or a TCP

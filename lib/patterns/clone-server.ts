@@ -2,8 +2,8 @@
  * The Clone pattern's server (the guide's model 5/6 `clonesrv`, 12/CHP).
  * @module
  */
-import {zmqError} from "../errors"
-import {Pull, Router, XPublisher} from "../index"
+import {zmqError} from "../internal"
+import {Pull, Router, Subscriber, XPublisher} from "../index"
 import {
   checkKey,
   checkProperties,
@@ -16,6 +16,7 @@ import {
   reservedKeys,
   resolveEndpoints,
   type CloneEndpoints,
+  type CloneUpdatePath,
 } from "./clone-kvmsg"
 import {checkCount, checkMs, isClosedError, warnError} from "./util"
 
@@ -34,6 +35,14 @@ export interface CloneServerOptions {
    * snapshot; a client of a subtree cannot tell.
    */
   sendHighWaterMark?: number
+  /**
+   * How clients send their updates to the collector: `"pub-sub"` (default; 12/CHP and
+   * the guide's model 6: the collector is a Subscriber, clients publish) or `"push-pull"`
+   * (the guide's model 5: the collector is a Pull socket, clients push). Clients must
+   * use the same (`CloneClient`'s `updates` option); a client of the other kind is
+   * refused at the ZeroMQ handshake and its updates never arrive.
+   */
+  updates?: CloneUpdatePath
   /**
    * Called with unexpected errors of the background loops (never with errors of closed
    * sockets, and never for malformed input, which is only counted in
@@ -83,17 +92,18 @@ const ICANHAZ = "ICANHAZ?"
 const empty = Buffer.alloc(0)
 
 /**
- * Keeps a key-value map and shares it with Clone clients (the guide's Clone pattern,
- * model 5 with the heartbeats of model 6; the 12/CHP protocol):
+ * Keeps a key-value map and shares it with Clone clients (the 12/CHP protocol; the
+ * guide's Clone pattern, model 6 on one server, or model 5 with `updates: "push-pull"`):
  *
  * - snapshot socket (Router): answers `["ICANHAZ?", subtree]` with every key under the
  *   subtree (one kvmsg each) and then `KTHXBAI` carrying the current sequence number;
  * - publisher (XPublisher): publishes every update with the sequence number it was
  *   given, and a `HUGZ` heartbeat every `heartbeatInterval` and whenever a client
  *   subscribes (so a joining client knows at once that its subscription is live);
- * - collector (Pull): takes updates from clients, numbers them (1, 2, 3, …) and
- *   publishes them. An empty body deletes the key; a `ttl` property (seconds) makes
- *   the server delete the key later and publish that delete.
+ * - collector (a Subscriber to everything, or a Pull socket with `updates:
+ *   "push-pull"`): takes updates from clients, numbers them (1, 2, 3, …) and publishes
+ *   them. An empty body deletes the key; a `ttl` property (seconds) makes the server
+ *   delete the key later and publish that delete.
  *
  * ```ts
  * const server = new CloneServer()
@@ -105,6 +115,7 @@ const empty = Buffer.alloc(0)
 export class CloneServer {
   readonly #heartbeatInterval: number
   readonly #sendHighWaterMark: number
+  readonly #updates: CloneUpdatePath
   readonly #onError?: (error: Error) => void
   readonly #map = new Map<string, Entry>()
   readonly #expiring = new Set<string>()
@@ -117,7 +128,7 @@ export class CloneServer {
   }
   #sequence = 0
   #endpoints?: CloneEndpoints
-  #sockets?: {snapshot: Router; publisher: XPublisher; collector: Pull}
+  #sockets?: {snapshot: Router; publisher: XPublisher; collector: Subscriber | Pull}
   #loops: Promise<void>[] = []
   #heartbeat?: NodeJS.Timeout
   #expiryTimer?: NodeJS.Timeout
@@ -133,6 +144,7 @@ export class CloneServer {
     }
     this.#heartbeatInterval = checkMs("heartbeatInterval", options.heartbeatInterval ?? 1000)
     this.#sendHighWaterMark = checkCount("sendHighWaterMark", options.sendHighWaterMark ?? 10000)
+    this.#updates = checkUpdatePath(options.updates)
     if (options.onError !== undefined && typeof options.onError !== "function") {
       throw new TypeError("onError must be a function")
     }
@@ -160,8 +172,9 @@ export class CloneServer {
         sendHighWaterMark: this.#sendHighWaterMark,
         verbosity: "allSubs",
       }),
-      collector: new Pull({linger: 0}),
+      collector: this.#updates === "pub-sub" ? new Subscriber({linger: 0}) : new Pull({linger: 0}),
     }
+    if (sockets.collector instanceof Subscriber) sockets.collector.subscribe()
     this.#sockets = sockets
     try {
       await sockets.snapshot.bind(wanted.snapshot)
@@ -194,6 +207,11 @@ export class CloneServer {
   /** The endpoints bound (with real ports), or `undefined` before {@link bind}. */
   get endpoints(): CloneEndpoints | undefined {
     return this.#endpoints && {...this.#endpoints}
+  }
+
+  /** How clients send updates to this server (the `updates` option). */
+  get updates(): CloneUpdatePath {
+    return this.#updates
   }
 
   /** The sequence number of the last update (0 before the first). */
@@ -267,7 +285,7 @@ export class CloneServer {
 
   /** Receives on `socket` until it closes, handing every message to `handle`. */
   async #serve(
-    socket: Router | Pull | XPublisher,
+    socket: Router | Subscriber | Pull | XPublisher,
     handle: (frames: Buffer[]) => void,
   ): Promise<void> {
     for (;;) {
@@ -446,6 +464,18 @@ export function checkValue(value: unknown): Buffer {
   else throw new TypeError(`value must be a Buffer or a string, got ${typeof value}`)
   if (body.length === 0) throw new RangeError("value must not be empty (use delete())")
   return body
+}
+
+/** @internal Checks an `updates` option (default `"pub-sub"`). */
+export function checkUpdatePath(value: unknown): CloneUpdatePath {
+  if (value === undefined) return "pub-sub"
+  if (value !== "pub-sub" && value !== "push-pull") {
+    const got = typeof value === "string" ? `"${value}"` : typeof value
+    throw new (typeof value === "string" ? RangeError : TypeError)(
+      `updates must be "pub-sub" or "push-pull", got ${got}`,
+    )
+  }
+  return value
 }
 
 /** @internal The properties to send with an update, `ttl` (seconds) included. */

@@ -18,4 +18,11 @@ export {
   type CloneSilentEvent,
   type CloneSyncEvent,
 } from "./clone-client"
-export {decodeKvMsg, encodeKvMsg, kvKeyMax, type CloneEndpoints, type KvMsg} from "./clone-kvmsg"
+export {
+  decodeKvMsg,
+  encodeKvMsg,
+  kvKeyMax,
+  type CloneEndpoints,
+  type CloneUpdatePath,
+  type KvMsg,
+} from "./clone-kvmsg"

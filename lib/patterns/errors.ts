@@ -2,7 +2,7 @@
  * Errors of the reliability patterns.
  * @module
  */
-import {ZmqError} from "../errors"
+import {ZmqError} from "../index"
 
 /**
  * A request that got no answer: every try timed out (or the pattern gave up for

@@ -3,10 +3,8 @@
  * (zguide chapter 4, "Model Three"; the wire format of flserver3 and flcliapi).
  * @module
  */
-import type {Context} from "../context"
-import {zmqError} from "../errors"
-import {Router} from "../index"
-import {checkMessage, type MessageLike} from "../message"
+import {type Context, Router, type MessageLike} from "../index"
+import {zmqError, checkMessage} from "../internal"
 import {RequestTimeoutError} from "./errors"
 import {ignore, Liveness} from "./retry"
 import {

@@ -2,9 +2,8 @@
  * Lazy Pirate: reliable request-reply on the client side alone (zguide chapter 4).
  * @module
  */
-import {zmqError} from "../errors"
-import {checkMessage, type MessageLike} from "../message"
-import {Request, type SocketOptions} from "../index"
+import {zmqError, checkMessage, OperationQueue, type Operation} from "../internal"
+import {type MessageLike, Request, type SocketOptions} from "../index"
 import {RequestTimeoutError} from "./errors"
 import {timedOut, within} from "./retry"
 import {
@@ -16,6 +15,11 @@ import {
   checkSignal,
   isClosedError,
 } from "./util"
+
+/** A request waiting its turn. */
+interface PendingRequest extends Operation<unknown> {
+  task: () => Promise<unknown>
+}
 
 /** Options of a {@link LazyPirateClient}. */
 export interface LazyPirateClientOptions {
@@ -71,7 +75,9 @@ export class LazyPirateClient {
   #socket: Request | undefined
   #closed = false
   /** Settles when the last queued request is done: the next one starts after it. */
-  #tail: Promise<void> = Promise.resolve()
+  /** Requests waiting for the one before them: one at a time on the REQ socket. */
+  readonly #queue = new OperationQueue<PendingRequest>()
+  #running = false
 
   /**
    * Connects a first Request socket to `endpoint` at once.
@@ -129,23 +135,23 @@ export class LazyPirateClient {
 
   /** Runs `task` once the requests before it are done; an abort while waiting skips it. */
   #enqueue<T>(task: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-    const previous = this.#tail
-    let release!: () => void
-    this.#tail = new Promise(resolve => (release = resolve))
-    return new Promise<T>((resolve, reject) => {
-      let waiting = true
-      const onAbort = () => {
-        waiting = false
-        reject(signal!.reason)
-      }
-      signal?.addEventListener("abort", onAbort, {once: true})
-      void previous.then(() => {
-        signal?.removeEventListener("abort", onAbort)
-        if (!waiting) return release()
-        waiting = false
-        task().then(resolve, reject).finally(release)
+    const result = this.#queue.add<T>({task} as PendingRequest, {signal})
+    this.#next()
+    return result
+  }
+
+  #next(): void {
+    if (this.#running) return
+    const request = this.#queue.shift()
+    if (request === undefined) return
+    this.#running = true
+    request
+      .task()
+      .then(request.resolve, request.reject)
+      .finally(() => {
+        this.#running = false
+        this.#next()
       })
-    })
   }
 
   async #exchange(

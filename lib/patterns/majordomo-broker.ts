@@ -1,32 +1,18 @@
 /**
- * The Majordomo broker (MDP/0.2, with MDP/0.1 peers accepted).
+ * The Majordomo broker (MDP/0.1 and MDP/0.2 peers at once).
  * @module
  */
-import {zmqError} from "../errors"
-import {Fifo} from "../fifo"
+import {zmqError, Fifo} from "../internal"
 import {Router} from "../index"
 import {checkCount, checkFunction, checkMs, checkOptions, isClosedError, warnError} from "./util"
 import {
-  byte,
-  C_FINAL,
-  C_PARTIAL,
-  C_REQUEST,
-  CLIENT_V1,
-  CLIENT_V2,
+  clientReply,
   EMPTY,
-  W1_DISCONNECT,
-  W1_HEARTBEAT,
-  W1_READY,
-  W1_REPLY,
-  W1_REQUEST,
-  W_DISCONNECT,
-  W_FINAL,
-  W_HEARTBEAT,
-  W_PARTIAL,
-  W_READY,
-  W_REQUEST,
-  WORKER_V1,
-  WORKER_V2,
+  parseClientRequest,
+  parseWorkerCommand,
+  workerCommand,
+  type Dialect,
+  type WorkerCommand,
 } from "./majordomo-protocol"
 
 /** Options of a {@link MajordomoBroker}. */
@@ -87,11 +73,10 @@ export interface MajordomoBrokerStats {
   lostRequests: number
 }
 
-type Version = 1 | 2
-
 interface Request {
   client: Buffer
-  version: Version
+  /** The protocol the client speaks: its replies go back in it. */
+  dialect: Dialect
   service: Buffer
   body: Buffer[]
   expiry: number
@@ -100,7 +85,8 @@ interface Request {
 interface Worker {
   identity: Buffer
   key: string
-  version: Version
+  /** The protocol the worker registered with: every command to it uses it. */
+  dialect: Dialect
   service: Service
   expiry: number
   /** The request being served. */
@@ -115,38 +101,11 @@ interface Service {
   workers: Set<Worker>
 }
 
-/** Worker commands, the same for both protocol versions. */
-const enum Command {
-  Ready,
-  Request,
-  Partial,
-  Final,
-  Heartbeat,
-  Disconnect,
-}
-
-const v2Commands: Record<number, Command> = {
-  [W_READY]: Command.Ready,
-  [W_REQUEST]: Command.Request,
-  [W_PARTIAL]: Command.Partial,
-  [W_FINAL]: Command.Final,
-  [W_HEARTBEAT]: Command.Heartbeat,
-  [W_DISCONNECT]: Command.Disconnect,
-}
-
-const v1Commands: Record<number, Command> = {
-  [W1_READY]: Command.Ready,
-  [W1_REQUEST]: Command.Request,
-  [W1_REPLY]: Command.Final,
-  [W1_HEARTBEAT]: Command.Heartbeat,
-  [W1_DISCONNECT]: Command.Disconnect,
-}
-
 const MMI = "mmi."
 
 /**
- * A Majordomo broker (the guide's chapter 4 "mdbroker", protocol rfc.zeromq.org/spec:18
- * MDP/0.2): one Router socket for clients and workers. Workers register a service by
+ * A Majordomo broker (the guide's chapter 4 "mdbroker"; protocols rfc.zeromq.org/spec:7
+ * MDP/0.1 and spec:18 MDP/0.2, both at once): one Router socket for clients and workers. Workers register a service by
  * name; each client request goes to the worker of its service that has been idle
  * longest, or waits in the service's queue (at most `requestExpiry` ms) until one is.
  *
@@ -157,8 +116,10 @@ const MMI = "mmi."
  *   request's last frame has a worker, else "404"; other `mmi.*` services answer "501".
  * - Malformed messages are counted ({@link stats}) and dropped; a worker that breaks the
  *   protocol is sent DISCONNECT and forgotten.
- * - MDP/0.1 peers (headers "MDPC01", "MDPW01": Request-socket clients and the guide's
- *   workers) are served too; a 0.1 client gets only the final reply of a 0.2 worker.
+ * - Each peer is answered in the version it speaks: MDP/0.1 (headers "MDPC01",
+ *   "MDPW01": the guide's clients and workers, Request-socket clients) or MDP/0.2
+ *   ("MDPC02", "MDPW02"); any client reaches any worker. A 0.1 client gets only the final
+ *   reply of a 0.2 worker that streams partials.
  *
  * ```ts
  * const broker = new MajordomoBroker()
@@ -289,15 +250,13 @@ export class MajordomoBroker {
 
   #message(frames: Buffer[]): void {
     const sender = frames[0]
-    if (frames.length >= 2) {
-      const header = frames[1]
-      if (header.equals(CLIENT_V2)) return this.#fromClient(sender, 2, frames, 2)
-      if (header.equals(WORKER_V2)) return this.#fromWorker(sender, 2, frames, 2)
-      if (header.length === 0 && frames.length >= 3) {
-        if (frames[2].equals(CLIENT_V1)) return this.#fromClient(sender, 1, frames, 3)
-        if (frames[2].equals(WORKER_V1)) return this.#fromWorker(sender, 1, frames, 3)
-      }
-    }
+    const rest = frames.slice(1)
+    const worker = parseWorkerCommand(rest)
+    if (worker !== undefined)
+      return this.#fromWorker(sender, worker.dialect, worker.command, worker.rest)
+    const request = parseClientRequest(rest)
+    if (request !== undefined)
+      return this.#fromClient(sender, request.dialect, request.service, request.body)
     this.#malformed(sender)
   }
 
@@ -308,24 +267,13 @@ export class MajordomoBroker {
     if (worker !== undefined) this.#deleteWorker(worker, true)
   }
 
-  /**
-   * A client command: [REQUEST, service, body…] (0.2) or [service, body…] (0.1), from
-   * frame `at` on.
-   */
-  #fromClient(client: Buffer, version: Version, frames: Buffer[], at: number): void {
-    if (version === 2) {
-      if (!frames[at]?.equals(C_REQUEST)) return this.#malformed(client)
-      at++
-    }
-    // The service and at least one body frame.
-    if (frames.length < at + 2 || frames[at].length === 0) return this.#malformed(client)
-    const service = frames[at]
-    const body = frames.slice(at + 1)
+  /** A client REQUEST (either version). */
+  #fromClient(client: Buffer, dialect: Dialect, service: Buffer, body: Buffer[]): void {
     const name = service.toString()
     this.#stats.requests++
     const request: Request = {
       client,
-      version,
+      dialect,
       service,
       body,
       expiry: Date.now() + this.#requestExpiry,
@@ -348,38 +296,34 @@ export class MajordomoBroker {
 
   /** Sends a PARTIAL (when `final` is false) or FINAL to a request's client. */
   #reply(request: Request, final: boolean, body: Buffer[]): void {
-    if (request.version === 2) {
-      this.#send([request.client, CLIENT_V2, final ? C_FINAL : C_PARTIAL, request.service, ...body])
-    } else if (final) {
-      // A 0.1 client (a Request socket) takes exactly one reply: partials are not for it.
-      this.#send([request.client, EMPTY, CLIENT_V1, request.service, ...body])
-    }
+    // A 0.1 client (often a Request socket) takes exactly one reply: no partials.
+    const frames = clientReply(request.dialect, final, request.service, body)
+    if (frames !== undefined) this.#send([request.client, ...frames])
     if (final) this.#stats.replies++
   }
 
-  /** A worker command: [command, …] from frame `at` on. */
-  #fromWorker(sender: Buffer, version: Version, frames: Buffer[], at: number): void {
-    const commandFrame = frames[at]
-    const command =
-      commandFrame?.length === 1
-        ? (version === 2 ? v2Commands : v1Commands)[commandFrame[0]]
-        : undefined
-    const rest = frames.length - at - 1
+  /** A worker command (either version), `rest` being the frames after the command byte. */
+  #fromWorker(
+    sender: Buffer,
+    dialect: Dialect,
+    command: WorkerCommand | undefined,
+    rest: Buffer[],
+  ): void {
     let valid: boolean
     switch (command) {
-      case Command.Ready:
-        valid = rest === 1 && frames[at + 1].length > 0
+      case "READY":
+        valid = rest.length === 1 && rest[0].length > 0
         break
-      case Command.Partial:
-      case Command.Final:
+      case "PARTIAL":
+      case "FINAL":
         // [client, "", body…]: one client address, the delimiter, at least one body frame.
-        valid = rest >= 3 && frames[at + 1].length > 0 && frames[at + 2].length === 0
+        valid = rest.length >= 3 && rest[0].length > 0 && rest[1].length === 0
         break
-      case Command.Heartbeat:
-      case Command.Disconnect:
-        valid = rest === 0
+      case "HEARTBEAT":
+      case "DISCONNECT":
+        valid = rest.length === 0
         break
-      case Command.Request:
+      case "REQUEST":
         // Well-formed or not, a worker has no business sending it.
         valid = true
         break
@@ -390,29 +334,25 @@ export class MajordomoBroker {
 
     const key = sender.toString("hex")
     const worker = this.#workers.get(key)
-    if (worker !== undefined && worker.version !== version) return this.#refuse(sender, version)
-    if (worker !== undefined && command !== Command.Disconnect) {
+    if (worker !== undefined && worker.dialect !== dialect) return this.#refuse(sender, dialect)
+    if (worker !== undefined && command !== "DISCONNECT") {
       worker.expiry = Date.now() + this.#heartbeatInterval * this.#liveness
     }
     switch (command) {
-      case Command.Ready: {
-        const name = frames[at + 1].toString()
-        if (worker !== undefined || name.startsWith(MMI)) return this.#refuse(sender, version)
-        this.#addWorker(sender, key, version, name)
+      case "READY": {
+        const name = rest[0].toString()
+        if (worker !== undefined || name.startsWith(MMI)) return this.#refuse(sender, dialect)
+        this.#addWorker(sender, key, dialect, name)
         return
       }
-      case Command.Partial:
-      case Command.Final: {
+      case "PARTIAL":
+      case "FINAL": {
         const request = worker?.request
-        if (
-          worker === undefined ||
-          request === undefined ||
-          !frames[at + 1].equals(request.client)
-        ) {
-          return this.#refuse(sender, version)
+        if (worker === undefined || request === undefined || !rest[0].equals(request.client)) {
+          return this.#refuse(sender, dialect)
         }
-        const final = command === Command.Final
-        this.#reply(request, final, frames.slice(at + 3))
+        const final = command === "FINAL"
+        this.#reply(request, final, rest.slice(2))
         if (final) {
           worker.request = undefined
           worker.service.idle.push(worker)
@@ -420,25 +360,25 @@ export class MajordomoBroker {
         }
         return
       }
-      case Command.Heartbeat:
-        if (worker === undefined) this.#refuse(sender, version)
+      case "HEARTBEAT":
+        if (worker === undefined) this.#refuse(sender, dialect)
         return
-      case Command.Disconnect:
+      case "DISCONNECT":
         if (worker !== undefined) this.#deleteWorker(worker, false)
         return
-      case Command.Request:
-        return this.#refuse(sender, version)
+      case "REQUEST":
+        return this.#refuse(sender, dialect)
     }
   }
 
   /** Answers a valid but unexpected command with DISCONNECT and forgets the worker. */
-  #refuse(sender: Buffer, version: Version): void {
+  #refuse(sender: Buffer, dialect: Dialect): void {
     this.#stats.refused++
     const worker = this.#workers.get(sender.toString("hex"))
     if (worker !== undefined) {
       this.#deleteWorker(worker, true)
     } else {
-      this.#send(disconnect(sender, version))
+      this.#sendWorker(sender, dialect, "DISCONNECT")
     }
   }
 
@@ -451,12 +391,12 @@ export class MajordomoBroker {
     return service
   }
 
-  #addWorker(identity: Buffer, key: string, version: Version, name: string): void {
+  #addWorker(identity: Buffer, key: string, dialect: Dialect, name: string): void {
     const service = this.#service(name)
     const worker: Worker = {
       identity,
       key,
-      version,
+      dialect,
       service,
       expiry: Date.now() + this.#heartbeatInterval * this.#liveness,
     }
@@ -467,7 +407,7 @@ export class MajordomoBroker {
   }
 
   #deleteWorker(worker: Worker, sendDisconnect: boolean): void {
-    if (sendDisconnect) this.#send(disconnect(worker.identity, worker.version))
+    if (sendDisconnect) this.#sendWorker(worker.identity, worker.dialect, "DISCONNECT")
     this.#workers.delete(worker.key)
     const service = worker.service
     service.workers.delete(worker)
@@ -498,17 +438,17 @@ export class MajordomoBroker {
       }
       const worker = service.idle.shift()!
       worker.request = request
-      this.#sendWorker(worker, W_REQUEST, W1_REQUEST, [request.client, EMPTY, ...request.body])
+      this.#sendWorker(worker.identity, worker.dialect, "REQUEST", [
+        request.client,
+        EMPTY,
+        ...request.body,
+      ])
     }
     this.#forgetIfUnused(service)
   }
 
-  #sendWorker(worker: Worker, command: number, command1: number, rest: Buffer[] = []): void {
-    if (worker.version === 2) {
-      this.#send([worker.identity, WORKER_V2, byte[command], ...rest])
-    } else {
-      this.#send([worker.identity, EMPTY, WORKER_V1, byte[command1], ...rest])
-    }
+  #sendWorker(identity: Buffer, dialect: Dialect, command: WorkerCommand, rest?: Buffer[]): void {
+    this.#send([identity, ...(workerCommand(dialect, command, rest) as Buffer[])])
   }
 
   /** Each heartbeat interval: expire silent workers and old requests, send heartbeats. */
@@ -519,7 +459,7 @@ export class MajordomoBroker {
         this.#stats.expiredWorkers++
         this.#deleteWorker(worker, true)
       } else {
-        this.#sendWorker(worker, W_HEARTBEAT, W1_HEARTBEAT)
+        this.#sendWorker(worker.identity, worker.dialect, "HEARTBEAT")
       }
     }
     for (const service of [...this.#services.values()]) {
@@ -531,12 +471,6 @@ export class MajordomoBroker {
       this.#forgetIfUnused(service)
     }
   }
-}
-
-function disconnect(identity: Buffer, version: Version): Buffer[] {
-  return version === 2
-    ? [identity, WORKER_V2, byte[W_DISCONNECT]]
-    : [identity, EMPTY, WORKER_V1, byte[W1_DISCONNECT]]
 }
 
 function info(service: Service): MajordomoServiceInfo {

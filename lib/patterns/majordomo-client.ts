@@ -1,20 +1,20 @@
 /**
- * The Majordomo client (MDP/0.2).
+ * The Majordomo client (MDP/0.1 or MDP/0.2).
  * @module
  */
-import {zmqError} from "../errors"
-import {Dealer} from "../index"
-import type {MessageLike} from "../message"
+import {zmqError} from "../internal"
+import {Dealer, type MessageLike} from "../index"
 import {RequestTimeoutError} from "./errors"
 import {checkCount, checkFunction, checkMs, checkOptions} from "./util"
 import {
   bodyFrames,
-  C_FINAL,
-  C_PARTIAL,
-  C_REQUEST,
   checkName,
-  CLIENT_V2,
+  checkProtocol,
+  clientRequest,
+  parseClientReply,
+  type Dialect,
   type MajordomoBody,
+  type MajordomoProtocol,
 } from "./majordomo-protocol"
 
 /** Options of a {@link MajordomoClient}. */
@@ -26,6 +26,11 @@ export interface MajordomoClientOptions {
   timeout?: number
   /** How many times a request is sent in all before it fails (as in the guide). Default 3. */
   retries?: number
+  /**
+   * The protocol version: `"MDP/0.1"` (7/MDP, default: what the guide's brokers speak)
+   * or `"MDP/0.2"` (18/MDP: needed for partial replies). {@link MajordomoBroker} serves both.
+   */
+  protocol?: MajordomoProtocol
 }
 
 /** Options of one {@link MajordomoClient.request}. */
@@ -33,7 +38,8 @@ export interface MajordomoRequestOptions {
   /**
    * Called with each partial reply, in order, before the request resolves with the final
    * one. `attempt` counts the tries from 1: when a try times out after some partials,
-   * the next try's partials start over with the next number.
+   * the next try's partials start over with the next number. Only MDP/0.2 has partial
+   * replies: with MDP/0.1 it is never called.
    */
   onPartial?: (body: Buffer[], attempt: number) => void
 }
@@ -51,8 +57,9 @@ export interface MajordomoClientStats {
 }
 
 /**
- * A Majordomo client (MDP/0.2, the guide's chapter 4 "mdcliapi"): sends requests to
- * services by name through a broker, one at a time over a Dealer socket.
+ * A Majordomo client (the guide's chapter 4 "mdcliapi2"): sends requests to services by
+ * name through a broker, one at a time over a Dealer socket, in MDP/0.1 (default, what
+ * the guide's brokers speak) or MDP/0.2 (`protocol` option; partial replies).
  *
  * A try that gets no reply within `timeout` ms is sent again on a new socket (a late
  * reply to the old one can never be taken for the answer to another request); after
@@ -72,6 +79,7 @@ export class MajordomoClient {
   readonly #endpoint: string
   readonly #timeout: number
   readonly #retries: number
+  readonly #dialect: Dialect
   readonly #stats: MajordomoClientStats = {replies: 0, retries: 0, failures: 0, malformed: 0}
   #socket: Dealer | undefined
   /** Settles when the previous request did: requests run one at a time. */
@@ -85,11 +93,17 @@ export class MajordomoClient {
    */
   constructor(brokerEndpoint: string, options?: MajordomoClientOptions) {
     this.#endpoint = checkName("brokerEndpoint", brokerEndpoint)
-    const {timeout = 2500, retries = 3} = checkOptions("MajordomoClient", options)
+    const {timeout = 2500, retries = 3, protocol} = checkOptions("MajordomoClient", options)
     this.#timeout = checkMs("timeout", timeout)
     this.#retries = checkCount("retries", retries)
+    this.#dialect = checkProtocol(protocol)
     // Connect now: an invalid endpoint throws here.
     this.#socket = this.#open()
+  }
+
+  /** The protocol version this client speaks. */
+  get protocol(): MajordomoProtocol {
+    return this.#dialect.protocol
   }
 
   /** A copy of the client's counters. */
@@ -200,22 +214,19 @@ export class MajordomoClient {
     }
     arm()
     try {
-      await socket.send([CLIENT_V2, C_REQUEST, service, ...frames], {signal: controller.signal})
+      const request = clientRequest(this.#dialect, service, frames)
+      await socket.send(request, {signal: controller.signal})
       for (;;) {
-        const message = await socket.receive({signal: controller.signal})
-        // [header, PARTIAL or FINAL, service, body…]
-        if (
-          message.length < 4 ||
-          !message[0].equals(CLIENT_V2) ||
-          !message[2].equals(service) ||
-          !(message[1].equals(C_PARTIAL) || message[1].equals(C_FINAL))
-        ) {
+        const reply = parseClientReply(
+          this.#dialect,
+          await socket.receive({signal: controller.signal}),
+        )
+        if (reply === undefined || !reply.service.equals(service)) {
           this.#stats.malformed++
           continue
         }
-        const body = message.slice(3)
-        if (message[1].equals(C_FINAL)) return body
-        onPartial?.(body, attempt)
+        if (reply.final) return reply.body
+        onPartial?.(reply.body, attempt)
         // Progress: the timeout counts again from this partial.
         deadline = Date.now() + this.#timeout
         controller = new AbortController()

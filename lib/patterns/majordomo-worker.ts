@@ -1,24 +1,21 @@
 /**
- * The Majordomo worker (MDP/0.2).
+ * The Majordomo worker (MDP/0.1 or MDP/0.2).
  * @module
  */
-import {zmqError} from "../errors"
-import {Dealer} from "../index"
-import type {MessageLike} from "../message"
+import {zmqError} from "../internal"
+import {Dealer, type MessageLike} from "../index"
 import {checkCount, checkFunction, checkMs, checkOptions, isClosedError, warnError} from "./util"
 import {
   bodyFrames,
-  byte,
   checkName,
+  checkProtocol,
   EMPTY,
-  W_DISCONNECT,
-  W_FINAL,
-  W_HEARTBEAT,
-  W_PARTIAL,
-  W_READY,
-  W_REQUEST,
-  WORKER_V2,
+  parseWorkerCommand,
+  workerCommand,
+  type Dialect,
   type MajordomoBody,
+  type MajordomoProtocol,
+  type WorkerCommand,
 } from "./majordomo-protocol"
 
 /** Options of a {@link MajordomoWorker}. */
@@ -36,6 +33,12 @@ export interface MajordomoWorkerOptions {
   /** How long to wait before reconnecting after the broker fell silent (ms). Default 2500. */
   reconnectInterval?: number
   /**
+   * The protocol version: `"MDP/0.1"` (7/MDP, default: what the guide's brokers speak)
+   * or `"MDP/0.2"` (18/MDP: needed for `reply.partial()`). {@link MajordomoBroker}
+   * serves both.
+   */
+  protocol?: MajordomoProtocol
+  /**
    * Told of errors the handler throws (or rejects with), of invalid replies, and of
    * unexpected socket errors. Default: a process warning.
    */
@@ -47,7 +50,8 @@ export interface MajordomoReply {
   /**
    * Sends a PARTIAL reply now; the client receives partials in order, before the final
    * reply (the handler's return value). Resolves when the socket accepted it; rejects
-   * (code `EBADF`) when the request was abandoned.
+   * (code `EBADF`) when the request was abandoned, and with a ZmqError `ENOTSUP` when the
+   * worker speaks MDP/0.1, which has exactly one reply per request.
    * @throws TypeError (synchronously) for anything that is not a message.
    */
   partial(body: MajordomoBody): Promise<void>
@@ -90,15 +94,23 @@ interface Connection {
   lastHeard: number
   /** When the connection started. */
   opened: number
+  /**
+   * Whether the broker spoke while a request was being served. The guide's brokers
+   * heartbeat idle workers only: until a broker shows it heartbeats busy ones too, its
+   * silence is not counted while a handler runs.
+   */
+  heardWhileBusy: boolean
 }
 
 /**
- * A Majordomo worker (MDP/0.2, the guide's chapter 4 "mdwrkapi"): registers one service
- * with a broker and answers its requests with `handler`, one at a time.
+ * A Majordomo worker (the guide's chapter 4 "mdwrkapi"): registers one service with a
+ * broker and answers its requests with `handler`, one at a time, in MDP/0.1 (default,
+ * what the guide's brokers speak) or MDP/0.2 (`protocol` option; partial replies).
  *
  * It connects at once (a Dealer socket) and sends READY; it sends HEARTBEAT every
  * `heartbeatInterval`, also while a handler runs. When the broker sends DISCONNECT, or
- * sends nothing for `liveness` intervals, the worker closes its socket and registers
+ * sends nothing for `liveness` intervals (not counting the time a handler runs, unless
+ * the broker heartbeats busy workers), the worker closes its socket and registers
  * again on a new one: at once after a DISCONNECT (a restarted broker sends one to workers
  * it does not know), after `reconnectInterval` when the broker fell silent or refused a
  * connection younger than one heartbeat interval. A handler error is reported to
@@ -121,6 +133,7 @@ export class MajordomoWorker {
   readonly #heartbeatInterval: number
   readonly #liveness: number
   readonly #reconnectInterval: number
+  readonly #dialect: Dialect
   readonly #onError: (error: Error) => void
   readonly #stats: MajordomoWorkerStats = {connections: 0, requests: 0, replies: 0, malformed: 0}
   #connection: Connection | undefined
@@ -128,6 +141,8 @@ export class MajordomoWorker {
   #reconnectTimer: NodeJS.Timeout | undefined
   /** The requests being served, one after another. */
   #work: Promise<void> = Promise.resolve()
+  /** Whether a handler is running. */
+  #busy = false
   #loops = new Set<Promise<void>>()
   #closed = false
 
@@ -157,11 +172,13 @@ export class MajordomoWorker {
       heartbeatInterval = 2500,
       liveness = 3,
       reconnectInterval = 2500,
+      protocol,
       onError,
     } = checkOptions("MajordomoWorker", options)
     this.#heartbeatInterval = checkMs("heartbeatInterval", heartbeatInterval)
     this.#liveness = checkCount("liveness", liveness)
     this.#reconnectInterval = checkMs("reconnectInterval", reconnectInterval, 0)
+    this.#dialect = checkProtocol(protocol)
     this.#onError = checkFunction("onError", onError) ?? warnError
     // Connect first: an invalid endpoint throws here, before any timer exists.
     this.#connect()
@@ -171,6 +188,11 @@ export class MajordomoWorker {
   /** The service this worker serves. */
   get service(): string {
     return this.#service
+  }
+
+  /** The protocol version this worker speaks. */
+  get protocol(): MajordomoProtocol {
+    return this.#dialect.protocol
   }
 
   /** A copy of the worker's counters. */
@@ -215,10 +237,11 @@ export class MajordomoWorker {
       controller: new AbortController(),
       lastHeard: Date.now(),
       opened: Date.now(),
+      heardWhileBusy: false,
     }
     this.#connection = connection
     this.#stats.connections++
-    this.#send(connection, [WORKER_V2, byte[W_READY], this.#service])
+    this.#command(connection, "READY", [this.#service])
     const loop = this.#receive(connection).finally(() => this.#loops.delete(loop))
     this.#loops.add(loop)
   }
@@ -233,7 +256,7 @@ export class MajordomoWorker {
     try {
       if (goodbye) {
         socket.linger = GOODBYE_LINGER
-        this.#send(connection, [WORKER_V2, byte[W_DISCONNECT]])
+        this.#command(connection, "DISCONNECT")
       }
       socket.close()
     } catch (err) {
@@ -263,6 +286,10 @@ export class MajordomoWorker {
     }
   }
 
+  #command(connection: Connection, command: WorkerCommand, rest?: MessageLike[]): Promise<void> {
+    return this.#send(connection, workerCommand(this.#dialect, command, rest))
+  }
+
   #send(connection: Connection, frames: MessageLike[]): Promise<void> {
     // While the broker is away the send may wait (high-water mark): never await it in a
     // timer, and a closed socket's rejection only means the connection ended.
@@ -277,7 +304,8 @@ export class MajordomoWorker {
     try {
       for await (const frames of connection.socket) {
         connection.lastHeard = Date.now()
-        this.#command(connection, frames)
+        if (this.#busy) connection.heardWhileBusy = true
+        this.#received(connection, frames)
         if (this.#connection !== connection) return
       }
     } catch (err) {
@@ -287,23 +315,25 @@ export class MajordomoWorker {
     }
   }
 
-  #command(connection: Connection, frames: Buffer[]): void {
-    if (frames.length < 2 || !frames[0].equals(WORKER_V2) || frames[1].length !== 1) {
+  #received(connection: Connection, frames: Buffer[]): void {
+    const parsed = parseWorkerCommand(frames)
+    if (parsed === undefined || parsed.dialect !== this.#dialect) {
       this.#stats.malformed++
       return
     }
-    switch (frames[1][0]) {
-      case W_REQUEST:
-        // [header, REQUEST, client, "", body…]
-        if (frames.length < 5 || frames[3].length !== 0) break
+    const {command, rest} = parsed
+    switch (command) {
+      case "REQUEST":
+        // [client, "", body…]
+        if (rest.length < 3 || rest[1].length !== 0) break
         this.#stats.requests++
-        this.#enqueue(connection, frames[2], frames.slice(4))
+        this.#enqueue(connection, rest[0], rest.slice(2))
         return
-      case W_HEARTBEAT:
-        if (frames.length !== 2) break
+      case "HEARTBEAT":
+        if (rest.length !== 0) break
         return
-      case W_DISCONNECT:
-        if (frames.length !== 2) break
+      case "DISCONNECT":
+        if (rest.length !== 0) break
         // The broker forgot us (restarted, or took us for dead): register again at once,
         // unless it refuses this worker outright (then a loop must not spin).
         this.#reconnect(
@@ -325,16 +355,25 @@ export class MajordomoWorker {
     const reply: MajordomoReply = {
       partial: partial => {
         const frames = bodyFrames(partial)
+        if (!this.#dialect.partials) {
+          return Promise.reject(
+            zmqError(
+              "ENOTSUP",
+              `Partial replies need MDP/0.2; this worker speaks ${this.protocol}`,
+            ),
+          )
+        }
         if (signal.aborted) return Promise.reject(zmqError("EBADF"))
-        return this.#send(connection, [WORKER_V2, byte[W_PARTIAL], client, EMPTY, ...frames])
+        return this.#command(connection, "PARTIAL", [client, EMPTY, ...frames])
       },
       signal,
     }
+    this.#busy = true
     try {
       const result = await this.#handler(body, reply)
       const frames = bodyFrames(result)
       if (signal.aborted) return
-      await this.#send(connection, [WORKER_V2, byte[W_FINAL], client, EMPTY, ...frames])
+      await this.#command(connection, "FINAL", [client, EMPTY, ...frames])
       this.#stats.replies++
     } catch (err) {
       // A handler stopped by the end of its connection: nothing to report.
@@ -342,6 +381,12 @@ export class MajordomoWorker {
       this.#report(err)
       // Without a FINAL the broker would take this worker for busy forever: start over.
       if (this.#connection === connection) this.#reconnect(0, true)
+    } finally {
+      this.#busy = false
+      // A broker that does not heartbeat busy workers was silent all along: count its
+      // silence from now.
+      if (!connection.heardWhileBusy)
+        connection.lastHeard = Math.max(connection.lastHeard, Date.now())
     }
   }
 
@@ -350,10 +395,11 @@ export class MajordomoWorker {
     const connection = this.#connection
     if (connection === undefined) return
     const now = Date.now()
-    if (now - connection.lastHeard > this.#heartbeatInterval * this.#liveness) {
+    const counting = !this.#busy || connection.heardWhileBusy
+    if (counting && now - connection.lastHeard > this.#heartbeatInterval * this.#liveness) {
       this.#reconnect(this.#reconnectInterval, false)
     } else {
-      this.#send(connection, [WORKER_V2, byte[W_HEARTBEAT]])
+      this.#command(connection, "HEARTBEAT")
     }
   }
 }

@@ -1,7 +1,9 @@
 /**
  * The Majordomo pattern (zguide chapter 4, "Service-Oriented Reliable Queuing"): a
  * broker that routes requests to workers by service name, with heartbeats both ways, the
- * `mmi.service` query, and partial replies (protocol rfc.zeromq.org/spec:18/MDP, MDP/0.2).
+ * `mmi.service` query and, in MDP/0.2, partial replies. Clients and workers speak
+ * MDP/0.1 (rfc.zeromq.org/spec:7/MDP, what the guide's brokers speak) unless given
+ * `protocol: "MDP/0.2"` (spec:18/MDP); the broker serves both at once.
  * @module
  */
 export {
@@ -23,4 +25,4 @@ export {
   type MajordomoClientStats,
   type MajordomoRequestOptions,
 } from "./majordomo-client"
-export type {MajordomoBody} from "./majordomo-protocol"
+export type {MajordomoBody, MajordomoProtocol} from "./majordomo-protocol"

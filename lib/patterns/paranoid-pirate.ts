@@ -3,9 +3,7 @@
  * ways (zguide chapter 4; the Paranoid Pirate Protocol, 6/PPP).
  * @module
  */
-import type {Context} from "../context"
-import {Dealer, Router} from "../index"
-import type {MessageLike} from "../message"
+import {type Context, Dealer, Router, type MessageLike} from "../index"
 import {Backoff, Liveness, timedOut, within} from "./retry"
 import {
   checkCount,

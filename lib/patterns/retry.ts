@@ -5,6 +5,7 @@
  * `@internal` tag: on a file comment it would strip the first import from the typings).
  * @module
  */
+import {OperationQueue, type Operation} from "../internal"
 
 /** What {@link within} resolves with when the time ran out first. */
 export const timedOut: unique symbol = Symbol("timed out")
@@ -20,35 +21,18 @@ export function within<T>(
   ms: number,
   signal?: AbortSignal,
 ): Promise<T | typeof timedOut> {
-  if (signal?.aborted) return Promise.reject(signal.reason)
-  return new Promise((resolve, reject) => {
-    const finish = () => {
-      clearTimeout(timer)
-      signal?.removeEventListener("abort", onAbort)
-    }
-    const onAbort = () => {
-      finish()
-      reject(signal!.reason)
-    }
-    const timer = setTimeout(
-      () => {
-        finish()
-        resolve(timedOut)
-      },
-      Math.max(0, ms),
-    )
-    signal?.addEventListener("abort", onAbort, {once: true})
-    promise.then(
-      value => {
-        finish()
-        resolve(value)
-      },
-      (err: unknown) => {
-        finish()
-        reject(err)
-      },
-    )
+  type Wait = Operation<T | typeof timedOut>
+  const waiting = new OperationQueue<Wait>()
+  const result = waiting.add<T | typeof timedOut>({} as Wait, {
+    signal,
+    timeout: Math.max(0, ms),
+    timeoutResult: () => timedOut,
   })
+  promise.then(
+    value => waiting.shift()?.resolve(value),
+    (err: unknown) => waiting.shift()?.reject(err),
+  )
+  return result
 }
 
 /**

@@ -3,22 +3,13 @@
  * tag: on a file comment it would strip the file's first statement from the typings.)
  * @module
  */
-import {ZmqError} from "../errors"
+import {ZmqError} from "../index"
+import {OperationQueue, type Operation} from "../internal"
 
 /** Resolves after `ms`, or rejects with the signal's reason when it is aborted first. */
 export function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason)
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal!.reason)
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort)
-      resolve()
-    }, ms)
-    signal?.addEventListener("abort", onAbort, {once: true})
-  })
+  const sleep = new OperationQueue<Operation<void>>()
+  return sleep.add<void>({} as Operation<void>, {signal, timeout: ms, timeoutResult: () => {}})
 }
 
 /** The longest delay a timer takes (ms). */

@@ -1,0 +1,294 @@
+/**
+ * The socket engine: one libzmq socket and everything that moves its messages. The public
+ * Socket classes are thin shells over it; the Observer and the Proxy use it directly.
+ *
+ * It ties the parts together: the Sender (send.ts) and the Receiver (receive.ts) with
+ * their queues of pending operations, the pollers' watches, and the Readiness loop
+ * (readiness.ts) that waits for libzmq exactly while something is pending.
+ * @internal
+ * @module
+ */
+import type {NativeSocket} from "../addon"
+import type {MessageBatch} from "../batch"
+import {ContextCore, type ContextMember} from "../context"
+import {copyError, withCallerStack, zmqError, ZmqError} from "../errors"
+import {OptionKind} from "../generated/protocol"
+import {decodeOption, encodeOption, unknownOptionError, xpubVerbosityWrite} from "../options"
+import type {OptionSpec} from "../options"
+import type {SocketKind} from "./kinds"
+import {metadataNames} from "./metadata"
+import {OperationQueue, type Operation, type WaitOptions} from "./operation"
+import {Readiness, READABLE, WRITABLE, type Driven} from "./readiness"
+import {Receiver, type ReceiveHost} from "./receive"
+import {Sender, type DraftSendOptions, type SendHost, type TrackedSend} from "./send"
+
+interface WatchOperation extends Operation<number> {
+  interest: number
+}
+
+/** What stops with the socket before it closes (its observer). */
+export interface Companion {
+  close(): void
+}
+
+/**
+ * Socket linger (ms) unless set: how long closing a socket, and so the process at
+ * exit, may wait to deliver queued messages. libzmq's default (-1) waits forever.
+ */
+export const defaultLinger = 1000
+
+export class SocketEngine implements Driven, SendHost, ReceiveHost, ContextMember {
+  readonly native: NativeSocket
+  readonly context: ContextCore
+  readonly kind: SocketKind
+  readonly readiness: Readiness
+  readonly sender: Sender
+  readonly receiver: Receiver
+  readonly watchers: OperationQueue<WatchOperation>
+  /** The options this socket's class has, by name. */
+  readonly options: ReadonlyMap<string, OptionSpec>
+  closed = false
+  sendTimeout = -1
+  receiveTimeout = -1
+  /** Which message properties received messages carry (see Readable.collectMetadata). */
+  collectMetadata: boolean | readonly string[] = false
+  /** The socket's observer, which stops before the socket closes. */
+  observer: Companion | undefined
+
+  constructor(context: ContextCore, kind: SocketKind, options: ReadonlyMap<string, OptionSpec>) {
+    this.context = context
+    this.kind = kind
+    this.options = options
+    this.native = context.createSocket(kind.type)
+    try {
+      this.readiness = new Readiness(this)
+      this.sender = new Sender(this)
+      this.receiver = new Receiver(this, kind.routing)
+      this.watchers = new OperationQueue(() => this.readiness.arm())
+    } catch (err) {
+      // A half-made socket must not linger until garbage collection.
+      this.closed = true
+      this.native.close()
+      throw err
+    }
+    context.track(this)
+  }
+
+  /** Whether a running proxy holds the socket. */
+  get lent(): boolean {
+    return !this.closed && this.native.lent
+  }
+
+  /**
+   * Closes the socket. Pending sends and receives reject with code `EBADF` (iterations
+   * end); libzmq keeps trying to deliver accepted messages for `linger` milliseconds.
+   */
+  close(): void {
+    if (this.closed) return
+    // libzmq requires the monitor to stop before its socket closes.
+    this.observer?.close()
+    // Refused (EBUSY) while a proxy uses the socket: then nothing changes here.
+    this.native.close()
+    this.closed = true
+    this.context.untrack(this)
+    this.readiness.release()
+    this.sender.close()
+    this.receiver.close()
+    this.watchers.rejectAll(() => zmqError("EBADF"))
+  }
+
+  // ---- the readiness loop's view (Driven) -------------------------------------------
+
+  pendingCount(): number {
+    return this.sender.queue.length + this.receiver.queue.length + this.watchers.length
+  }
+
+  watchInterest(): number {
+    let interest = 0
+    for (let i = 0; i < this.watchers.length; i++) interest |= this.watchers.at(i)!.interest
+    return interest
+  }
+
+  interest(): number {
+    return (
+      (this.receiver.queue.length > 0 ? READABLE : 0) |
+      (this.sender.queue.length > 0 ? WRITABLE : 0) |
+      this.watchInterest()
+    )
+  }
+
+  receiveReady(): void {
+    this.receiver.dispatch()
+  }
+
+  sendReady(): void {
+    this.sender.dispatch()
+  }
+
+  /** Resolves the watches whose interest the events meet. */
+  watchReady(events: number): void {
+    if (this.receiver.hasReady) events |= READABLE
+    for (const op of this.watchers.extract(op => (events & op.interest) !== 0)) {
+      op.resolve(events & op.interest)
+    }
+  }
+
+  failAll(error: unknown): void {
+    this.sender.fail(error)
+    this.receiver.fail(error)
+    this.watchers.rejectAll(() => copyError(error))
+    this.readiness.release()
+  }
+
+  // ---- events -----------------------------------------------------------------------
+
+  /**
+   * Reads ZMQ_EVENTS. That consumes the wake-up that pending operations wait for
+   * (ZMQ_FD is edge-triggered), so they are given a look at the socket afterwards.
+   */
+  events(): number {
+    const events = this.native.events()
+    this.readiness.recheck()
+    return events
+  }
+
+  get readable(): boolean {
+    if (this.closed) return false
+    return this.receiver.hasReady || (this.events() & READABLE) !== 0
+  }
+
+  get writable(): boolean {
+    if (this.closed) return false
+    return (this.events() & WRITABLE) !== 0
+  }
+
+  /**
+   * Resolves with the events (1 readable, 2 writable) once one of the `interest` bits
+   * holds, without sending or receiving anything: for pollers.
+   */
+  whenReady(interest: number, options?: WaitOptions): Promise<number> {
+    if (this.closed) return Promise.reject(zmqError("EBADF"))
+    if (options?.signal?.aborted) return Promise.reject(options.signal.reason)
+    const now = (this.receiver.hasReady ? READABLE : 0) | this.events()
+    if ((now & interest) !== 0) return Promise.resolve(now & interest)
+    const pending = this.watchers.add<number>({interest} as WatchOperation, {
+      signal: options?.signal,
+    })
+    this.readiness.arm()
+    return withCallerStack(pending)
+  }
+
+  // ---- messages ---------------------------------------------------------------------
+
+  send(message: unknown, options?: DraftSendOptions): Promise<void> {
+    return this.sender.send(message, options)
+  }
+
+  /** See Sender.trySend: a send that never waits and never queues. */
+  trySend(message: unknown): boolean {
+    return this.sender.trySend(message)
+  }
+
+  sendMany(messages: Iterable<unknown>, options?: WaitOptions): Promise<void> {
+    return this.sender.sendMany(messages, options)
+  }
+
+  sendTracked(message: unknown, options?: WaitOptions): TrackedSend {
+    return this.sender.sendTracked(message, options)
+  }
+
+  receive(options?: WaitOptions): Promise<unknown> {
+    return this.receiver.receive(options)
+  }
+
+  receiveMany(max: number, options?: WaitOptions): Promise<unknown[]> {
+    if (!Number.isInteger(max) || max < 1) {
+      throw new RangeError(`receiveMany(max): max must be a positive integer, got ${max}`)
+    }
+    return this.receiver.receiveMany(max, options)
+  }
+
+  receiveBatch(max: number, options?: WaitOptions): Promise<MessageBatch<object>> {
+    if (!Number.isInteger(max) || max < 1) {
+      throw new RangeError(`receiveBatch(max): max must be a positive integer, got ${max}`)
+    }
+    return this.receiver.receiveBatch(max, options)
+  }
+
+  next(): Promise<IteratorResult<unknown, undefined>> {
+    return this.receiver.next()
+  }
+
+  /** Waits again for what pending operations need (after a proxy gave the socket back). */
+  rearm(): void {
+    this.readiness.arm()
+  }
+
+  // ---- endpoints --------------------------------------------------------------------
+
+  /** bind, unbind, connect or disconnect; errors carry the endpoint. */
+  endpoint(method: "bind" | "unbind" | "connect" | "disconnect", address: string): void {
+    if (typeof address !== "string") {
+      throw new TypeError(`${method}(address): address must be a string, got ${typeof address}`)
+    }
+    if (this.closed) throw zmqError("EBADF", undefined, address)
+    try {
+      this.native[method](address)
+    } catch (err) {
+      if (err instanceof ZmqError) {
+        throw new ZmqError(`${err.message} (${method} ${address})`, err.code, err.errno, address)
+      }
+      throw err
+    }
+    this.readiness.recheck()
+  }
+
+  // ---- options ----------------------------------------------------------------------
+
+  #spec(name: string): OptionSpec {
+    const spec = this.options.get(name)
+    if (spec === undefined) throw unknownOptionError(name, this.options.keys())
+    return spec
+  }
+
+  /** Reads an option by name through the option table. */
+  getOption(name: string): unknown {
+    const spec = this.#spec(name)
+    if (this.closed) throw zmqError("EBADF")
+    return decodeOption(spec, this.native.getOption(spec.id, spec.kind, spec.size))
+  }
+
+  /** Writes an option by name through the option table. */
+  setOption(name: string, value: unknown): void {
+    const spec = this.#spec(name)
+    // XPUB verbosity spans two libzmq options; the table maps the value to one of them.
+    const write =
+      spec.special === "xpubVerbosity"
+        ? xpubVerbosityWrite(value)
+        : {id: spec.id, kind: spec.kind, value: encodeOption(name, spec, value)}
+    if (this.closed) throw zmqError("EBADF")
+    this.native.setOption(write.id, write.kind, write.value)
+    if (name === "sendTimeout") this.sendTimeout = value as number
+    else if (name === "receiveTimeout") this.receiveTimeout = value as number
+  }
+
+  /** Sets a write-only byte option that is no property (subscriptions, connect ids). */
+  setRawOption(id: number, value: string | Buffer | null): void {
+    if (this.closed) throw zmqError("EBADF")
+    this.native.setOption(id, OptionKind.Bytes, value)
+  }
+
+  /** Sets which message properties to record (see Readable.collectMetadata). */
+  setCollectMetadata(value: boolean | readonly string[]): void {
+    const names = metadataNames(value)
+    if (this.closed) throw zmqError("EBADF")
+    this.native.setMetadata(names)
+    this.collectMetadata = typeof value === "boolean" ? value : Object.freeze([...value])
+  }
+
+  /** Calls the addon on an open socket (EBADF when closed). */
+  call<R>(call: (native: NativeSocket) => R, address?: string): R {
+    if (this.closed) throw zmqError("EBADF", undefined, address)
+    return call(this.native)
+  }
+}
