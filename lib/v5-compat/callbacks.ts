@@ -4,7 +4,8 @@
  * from promise reactions here, where a throw would become an unhandled rejection. Under
  * zeromq 5.x they ran from libuv callbacks, where a throw is an uncaught exception: that is
  * what they stay.
- * @internal
+ * Not exported. (No "internal" doc tag on this comment: it would strip the first declaration
+ * from the typings.)
  * @module
  */
 

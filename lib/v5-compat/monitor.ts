@@ -4,7 +4,8 @@
  * descriptor, an errno or the reconnect interval), the endpoint, and for the `*_error`
  * events the error. Built on the library's Observer, which delivers events as they
  * come: 5.x polled for them on a timer.
- * @internal
+ * Not exported. (No "internal" doc tag on this comment: it would strip the first declaration
+ * from the typings.)
  * @module
  */
 import type {EventEmitter} from "node:events"

@@ -5,12 +5,14 @@
  * How each id travels to libzmq comes from the option table (lib/options); ids the table
  * does not know go to libzmq as integers, and libzmq refuses the ones it does not know
  * either (EINVAL), as under 5.x.
- * @internal
+ * Not exported. (No "internal" doc tag on this comment: it would strip the first declaration
+ * from the typings.)
  * @module
  */
 import {zmqError} from "../errors"
 import {ZMQ_XPUB_VERBOSE} from "../generated/zmq-constants"
-import {OptionKind, socketOptions, type OptionSpec} from "../options"
+import {OptionKind} from "../generated/protocol"
+import {socketOptions, type OptionSpec} from "../options"
 import {READABLE} from "../socket/readiness"
 import type {SocketEngine} from "../socket/engine"
 import {options, ZMQ_EVENTS, ZMQ_RCVMORE, type OptionName} from "./constants"

@@ -9,7 +9,8 @@
  *
  * REQ and REP sockets refuse a receive out of turn (EFSM): there, as in 5.x, a message is
  * taken only when libzmq reports one (ZMQ_POLLIN).
- * @internal
+ * Not exported. (No "internal" doc tag on this comment: it would strip the first declaration
+ * from the typings.)
  * @module
  */
 import type {EventEmitter} from "node:events"

@@ -9,7 +9,8 @@
  * REQ and REP sockets refuse a send out of turn (EFSM) rather than making it wait; 5.x
  * held such sends until the socket could send (a REQ client may send ten requests in a
  * row, each leaving after the previous reply), and so does the queue here.
- * @internal
+ * Not exported. (No "internal" doc tag on this comment: it would strip the first declaration
+ * from the typings.)
  * @module
  */
 import type {EventEmitter} from "node:events"

@@ -78,7 +78,9 @@ describe("v5-compat errors", () => {
 
   it("throws libzmq's errors from the synchronous endpoint methods", () => {
     const rep = socket("rep")
-    expect(() => rep.bindSync("tcp://127.0.0.1:99999")).to.throw(ZmqError)
+    expect(() => rep.bindSync("tcp://127.0.0.1"))
+      .to.throw(ZmqError)
+      .with.property("code", "EINVAL")
     expect(() => rep.connect("nonsense://x"))
       .to.throw(ZmqError)
       .with.property("code", "EPROTONOSUPPORT")
