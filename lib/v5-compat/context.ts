@@ -1,6 +1,6 @@
 /**
  * zeromq 5.x's `Context`: the settings of the one context every v5 socket is made on
- * (the library's default context).
+ * (the library's default context), and 5.x's ZMQ_IO_THREADS environment variable.
  * @module
  */
 import {context} from "../context"
@@ -33,5 +33,23 @@ export class Context {
   /** The most sockets the context may have. */
   static getMaxSockets(): number {
     return context.maxSockets
+  }
+}
+
+/**
+ * Applies the environment variable ZMQ_IO_THREADS (the default context's I/O threads), as
+ * zeromq 5.x did: a value that is no positive integer is warned about and left aside.
+ * Effective while the default context has no socket yet.
+ */
+export function applyEnvironment(env: NodeJS.ProcessEnv = process.env): void {
+  const text = env.ZMQ_IO_THREADS
+  if (text === undefined) return
+  const threads = Number.parseInt(text, 10)
+  if (Number.isInteger(threads) && threads >= 1) {
+    context.ioThreads = threads
+  } else {
+    process.emitWarning(
+      `Invalid number in ZMQ_IO_THREADS (${text}): the default context keeps its I/O threads`,
+    )
   }
 }

@@ -14,6 +14,8 @@
 import {curveKeyPair} from "../curve"
 import {version as libzmqVersion} from "../index"
 
+import {applyEnvironment} from "./context"
+
 export * from "./constants"
 export {Context} from "./context"
 export {proxy} from "./proxy"
@@ -26,6 +28,8 @@ export {
   type SocketEvents,
 } from "./socket"
 export type {OptionProperties} from "./options"
+
+applyEnvironment()
 
 /** The libzmq version, e.g. `"4.3.4"`. */
 export const version: string = libzmqVersion

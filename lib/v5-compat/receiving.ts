@@ -43,7 +43,10 @@ export class Inbox {
     this.#awaitReadable()
   }
 
-  /** Stops emitting: messages stay in libzmq, where the high-water mark applies. */
+  /**
+   * Stops emitting. Messages wait: up to a batch that was read ahead, the rest in libzmq,
+   * where the high-water mark applies.
+   */
   pause(): void {
     this.#paused = true
   }

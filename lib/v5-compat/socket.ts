@@ -196,7 +196,10 @@ export class Socket extends EventEmitter {
     return this.#inbox?.read() ?? null
   }
 
-  /** Stops emitting messages and holds new sends back until {@link resume}. */
+  /**
+   * Stops emitting messages (they wait, mostly in libzmq, where the high-water mark
+   * applies) and holds new sends back until {@link resume}.
+   */
   pause(): void {
     this.#outbox.pause()
     this.#inbox?.pause()

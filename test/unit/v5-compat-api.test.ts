@@ -1,6 +1,7 @@
 import {expect} from "chai"
 import * as core from "../../lib"
 import * as zmq from "../../lib/v5-compat"
+import {runNode} from "../helpers"
 import {socketFactory} from "./v5-compat-helpers"
 
 // zeromq v6's own implementation of the same API: the reference for its shape.
@@ -98,5 +99,14 @@ describe("v5-compat API", () => {
     expect(core.context.maxSockets).to.equal(sockets + 1)
     zmq.Context.setMaxSockets(sockets)
     expect(() => new zmq.Context()).to.throw(Error, /cannot be instantiated/)
+  })
+
+  it("takes the default context's I/O threads from ZMQ_IO_THREADS, as 5.x did", async () => {
+    const code = 'console.log(require("zeromq-napi/v5-compat").Context.getMaxThreads())'
+    const set = await runNode(["-e", code], 20000, {ZMQ_IO_THREADS: "3"})
+    expect(set.stdout.trim()).to.equal("3")
+    const invalid = await runNode(["-e", code], 20000, {ZMQ_IO_THREADS: "many"})
+    expect(invalid.stdout.trim()).to.equal("1")
+    expect(invalid.stderr).to.contain("Invalid number in ZMQ_IO_THREADS (many)")
   })
 })
