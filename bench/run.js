@@ -29,6 +29,8 @@ const IMPL_IDS = [
   "napi-batch",
   "net-batched",
   "net-per-message",
+  "napi-v5-compat",
+  "zeromq-v6-compat",
 ]
 const ALIASES = {
   napi: ["napi-idiomatic", "napi-batch"],
@@ -39,6 +41,8 @@ const ALIASES = {
   zeromq: ["zeromq-v6"],
   libzmq: ["native"],
   net: ["net-batched", "net-per-message"],
+  v5: ["napi-v5-compat", "zeromq-v6-compat"],
+  "v5-compat": ["napi-v5-compat", "zeromq-v6-compat"],
 }
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -50,7 +54,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --size <sizes>       e.g. 16,1KiB,64k (default: 16 B, 256 B, 1 KiB, 64 KiB, 1 MiB;
                        rss: 16 B)
   --impl <names>       ${IMPL_IDS.join(", ")}
-                       (or napi, v6, net, native)
+                       (or napi, v6, net, native, v5: the two v5-compat APIs)
   --runs <n>           runs per case, median reported (default 3; --quick 1)
   --budget <seconds>   time per run (default 1; --quick 0.2)
   --messages <n>       messages of the rss scenario (default 10000000)
@@ -199,6 +203,8 @@ function probeModules() {
     ["napi-idiomatic", "zeromq-napi"],
     ["napi-batch", "zeromq-napi"],
     ["zeromq-v6", "zeromq"],
+    ["napi-v5-compat", "zeromq-napi/v5-compat"],
+    ["zeromq-v6-compat", "zeromq/v5-compat"],
   ]) {
     const r = spawnSync(process.execPath, ["-e", `require(${JSON.stringify(module)})`], {
       cwd: root,

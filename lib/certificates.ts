@@ -271,15 +271,31 @@ function writeAtomically(filename: string, content: string, mode: number): void 
   const dir = path.dirname(filename)
   // A dot name: CertificateStore skips it while it is being written.
   const temp = path.join(dir, `.${path.basename(filename)}.${randomBytes(6).toString("hex")}.tmp`)
-  fs.writeFileSync(temp, content, {mode, flag: "wx"})
+  try {
+    // Like CZMQ's zcert_save: the folder is made when it is missing.
+    fs.mkdirSync(dir, {recursive: true})
+    fs.writeFileSync(temp, content, {mode, flag: "wx"})
+  } catch (err) {
+    throw namedAfter(err, temp, filename)
+  }
   try {
     // The mode given to writeFileSync is reduced by the umask; a secret file must be 0600.
     fs.chmodSync(temp, mode)
     fs.renameSync(temp, filename)
   } catch (err) {
     fs.rmSync(temp, {force: true})
-    throw err
+    throw namedAfter(err, temp, filename)
   }
+}
+
+/** A file system error about the temporary file, told about the file the caller named. */
+function namedAfter(err: unknown, temp: string, filename: string): unknown {
+  if (err instanceof Error) {
+    err.message = err.message.split(temp).join(filename)
+    const details = err as NodeJS.ErrnoException
+    if (details.path === temp) details.path = filename
+  }
+  return err
 }
 
 interface ZplNode {

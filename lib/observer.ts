@@ -211,6 +211,14 @@ function authError(status: number): AuthError {
   return error as AuthError
 }
 
+/**
+ * What libzmq reported, kept on each event under this key (not enumerable): the event
+ * number and its value (a file descriptor, an errno, an interval). The v5 API passes them
+ * on.
+ * @internal
+ */
+export const rawEvent: unique symbol = Symbol("zeromq-napi.rawEvent")
+
 const littleEndian = endianness() === "LE"
 
 /** Decodes one monitor message: a 6-byte frame (uint16 event, uint32 value, host order), then the endpoint. */
@@ -221,7 +229,8 @@ function decode(frames: Buffer[]): Event {
   const value = littleEndian ? head.readUInt32LE(2) : head.readUInt32BE(2)
   const type = eventNames.get(id) ?? "unknown"
   if (type === "unknown" || type === "end") return {type}
-  const event = {type, address: endpoint.toString()} as Record<string, unknown>
+  const event = {type, address: endpoint.toString()} as Record<string | symbol, unknown>
+  Object.defineProperty(event, rawEvent, {value: {id, value}})
   if (type === "connect:retry") event.interval = value
   else if (errnoEvents.has(type)) event.error = errnoError(value)
   else if (type === "handshake:error:protocol") event.error = protocolError(value)

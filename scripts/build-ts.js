@@ -15,7 +15,12 @@ const result = spawnSync(process.execPath, [tsc, "-p", path.join(root, "tsconfig
 if (result.status !== 0) process.exit(result.status ?? 1)
 
 // ESM entry name → CommonJS module it re-exports.
-const entries = {index: "index", draft: "draft", patterns: "patterns/index"}
+const entries = {
+  index: "index",
+  draft: "draft",
+  patterns: "patterns/index",
+  "v5-compat": "v5-compat/index",
+}
 const esmDir = path.join(root, "dist", "esm")
 fs.mkdirSync(esmDir, {recursive: true})
 for (const [entry, module] of Object.entries(entries)) {

@@ -95,6 +95,17 @@ function goalDefinitions() {
       text: `throughput ${formatSize(size)}: batch beats net/batched (> 1×)`,
     })
   }
+  for (const size of [16, 256, 1024, 65536, MiB]) {
+    goals.push({
+      scenario: "throughput",
+      transport: "tcp",
+      size,
+      impl: "napi-v5-compat",
+      ref: "zeromq-v6-compat",
+      above: 1.0,
+      text: `throughput ${formatSize(size)}: v5-compat beats zeromq v6's v5-compat (> 1×)`,
+    })
+  }
   goals.push({scenario: "rss", text: "rss: receiver peak RSS flat over the run"})
   return goals
 }

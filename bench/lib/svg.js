@@ -10,6 +10,8 @@ const COLORS = {
   "zeromq-v6": "#1f77b4",
   "net-batched": "#2ca02c",
   "net-per-message": "#9467bd",
+  "napi-v5-compat": "#e377c2",
+  "zeromq-v6-compat": "#17becf",
 }
 const FALLBACK = ["#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 

@@ -18,7 +18,16 @@ module.exports = {
   name: "throughput",
   title: "throughput (push/pull)",
   transports: ["tcp", "ipc", "inproc"],
-  impls: ["native", "napi-idiomatic", "napi-batch", "zeromq-v6", "net-batched", "net-per-message"],
+  impls: [
+    "native",
+    "napi-idiomatic",
+    "napi-batch",
+    "zeromq-v6",
+    "net-batched",
+    "net-per-message",
+    "napi-v5-compat",
+    "zeromq-v6-compat",
+  ],
   metric: "rate",
 
   /** Why this implementation cannot run here, or undefined. */

@@ -189,6 +189,11 @@ export class SocketEngine implements Driven, SendHost, ReceiveHost, ContextMembe
     return this.sender.trySend(message)
   }
 
+  /** See Receiver.tryReceive: a receive that never waits; undefined when none is there. */
+  tryReceive(): unknown {
+    return this.receiver.tryReceive()
+  }
+
   sendMany(messages: Iterable<unknown>, options?: WaitOptions): Promise<void> {
     return this.sender.sendMany(messages, options)
   }

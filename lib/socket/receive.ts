@@ -121,6 +121,21 @@ export class Receiver {
   }
 
   /**
+   * Takes the next message if one can be had without waiting, whatever this turn's budget
+   * (for callers that give the event loop no turn, as the v5 API's synchronous reads);
+   * undefined when none is there, or when receives are pending ahead of it.
+   * @throws what the addon throws (a libzmq error of the receive).
+   */
+  tryReceive(): unknown {
+    if (this.queue.length > 0 || this.#host.closed) return undefined
+    if (this.#ready.length === 0) {
+      this.#fill()
+      this.#host.readiness.recheck()
+    }
+    return this.#ready.shift()
+  }
+
+  /**
    * The async iterator's next(): like receive(), but resolves with the IteratorResult
    * itself (one promise per message, not three), and ends the iteration on close.
    */

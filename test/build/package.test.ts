@@ -93,9 +93,19 @@ describe("the package", () => {
     expect(result.stdout.trim()).to.equal("function function function true true")
   })
 
+  it("serves the v5 API from its own entry point to import and require alike", () => {
+    const result = node([
+      "--input-type=module",
+      "-e",
+      'import zmq, {socket, ZMQ_SNDMORE, Socket} from "zeromq-napi/v5-compat"; import {createRequire} from "node:module"; const require = createRequire(import.meta.url); const s = socket("push"); console.log(typeof zmq.socket, ZMQ_SNDMORE, s instanceof Socket, require("zeromq-napi/v5-compat").Socket === Socket); s.close()',
+    ])
+    expect(result.stderr).to.equal("")
+    expect(result.stdout.trim()).to.equal("function 2 true true")
+  })
+
   it("ships type declarations for every entry point", () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"))
-    for (const entry of [".", "./draft", "./patterns"]) {
+    for (const entry of [".", "./draft", "./patterns", "./v5-compat"]) {
       const types = manifest.exports[entry].types as string
       expect(fs.existsSync(path.join(root, types)), types).to.equal(true)
     }

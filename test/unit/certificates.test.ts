@@ -113,6 +113,27 @@ describe("certificates", () => {
       expect(fs.readdirSync(dir).sort()).to.deep.equal(["server", "server_secret"])
     })
 
+    it("creates the folders a certificate is saved in", () => {
+      const file = path.join(dir, "certs", "clients", "alice")
+      Certificate.create().save(file)
+      expect(fs.readdirSync(path.dirname(file)).sort()).to.deep.equal(["alice", "alice_secret"])
+    })
+
+    it("names the file it could not write, not a temporary one", () => {
+      // A file where a folder should be: nothing can be made inside it.
+      fs.writeFileSync(path.join(dir, "blocker"), "")
+      const file = path.join(dir, "blocker", "alice")
+      const error = (() => {
+        try {
+          Certificate.create().save(file)
+        } catch (err) {
+          return err as NodeJS.ErrnoException
+        }
+      })()
+      expect(error?.code).to.be.oneOf(["ENOTDIR", "EEXIST"])
+      expect(error?.message).to.not.match(/\.tmp/)
+    })
+
     it("writes the zcert layout: a metadata section, then a curve section, 4-space indents", () => {
       const cert = Certificate.create({name: "alice", note: 'say "hi"'})
       const lines = cert
