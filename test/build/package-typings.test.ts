@@ -7,11 +7,22 @@ import * as path from "node:path"
 const root = path.resolve(__dirname, "../..")
 const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc")
 
+const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
+  exports: Record<string, {types?: string}>
+  typesVersions: Record<string, Record<string, string[]>>
+}
+/** Every subpath entry point with typings ("draft", "patterns", …), from package.json's exports. */
+const subpaths = Object.keys(manifest.exports)
+  .filter(key => key !== "." && manifest.exports[key].types)
+  .map(key => key.slice(2))
+
 /** A consumer of every entry point, as a CommonJS or an ES module would write it. */
 const consumer = `
 import {Dealer, version} from "zeromq-napi"
 import {Server} from "zeromq-napi/draft"
 import {LazyPirateClient} from "zeromq-napi/patterns"
+${subpaths.map((sub, i) => `import * as entry${i} from "zeromq-napi/${sub}"`).join("\n")}
+export const entries = [${subpaths.map((_, i) => `entry${i}`).join(", ")}]
 export const used: [typeof Dealer, string, typeof Server, typeof LazyPirateClient] = [Dealer, version, Server, LazyPirateClient]
 // Types check, not just names: this must be a compile error if the typings were \`any\`.
 // @ts-expect-error a Dealer has no such method
@@ -90,6 +101,13 @@ describe("the package's type declarations", function () {
       expect(result.status, `${result.stdout}${result.stderr}`).to.equal(0)
     })
   }
+
+  it("map every subpath entry point to its declarations for node10 too (typesVersions)", () => {
+    expect(subpaths).to.include.members(["draft", "patterns"])
+    for (const sub of subpaths) {
+      expect(manifest.typesVersions["*"][sub], sub).to.deep.equal([manifest.exports[`./${sub}`].types])
+    }
+  })
 
   it("need typesVersions for the subpaths under node10, which ignores exports", () => {
     const manifestFile = path.join(dir, "node_modules", "zeromq-napi", "package.json")
