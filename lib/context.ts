@@ -10,8 +10,7 @@ import type {OptionSpec} from "./options"
 
 /**
  * What a context needs of the sockets made on it: to close them with it, and to know
- * whether a proxy holds one (then it cannot close).
- * @internal
+ * whether a proxy holds one (then it cannot close). Not part of the public API.
  */
 export interface ContextMember {
   close(): void
@@ -19,8 +18,8 @@ export interface ContextMember {
 }
 
 /**
- * The part of a context that sockets use: the native context and its members.
- * @internal
+ * The part of a context that sockets use: the native context and its members. Not part of
+ * the public API (the package does not export it).
  */
 export class ContextCore {
   readonly native: NativeContext
@@ -66,7 +65,7 @@ export class ContextCore {
 /** The key of a context's core: a non-enumerable property, hidden from inspection. */
 const core: unique symbol = Symbol("zeromq-napi.context")
 
-/** @internal The core of a context (TypeError for anything else). */
+/** The core of a context (TypeError for anything else). Not part of the public API. */
 export function contextCore(context: unknown): ContextCore {
   const found = (context as {[core]?: ContextCore} | null | undefined)?.[core]
   if (found === undefined) throw new TypeError('Option "context" must be a Context')

@@ -1,7 +1,7 @@
 /**
  * What the patterns (lib/patterns/) use of the library besides its public API: their one
  * way into its internals.
- * @internal
+ * Internal: not part of the public API.
  * @module
  */
 export {zmqError} from "./errors"

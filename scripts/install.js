@@ -71,7 +71,9 @@ function envFlag(variable) {
  */
 function testLoad() {
   const loader = path.join(root, "dist", "cjs", "addon", "load.js")
-  const code = fs.existsSync(loader)
+  // A compiled loader from an older checkout may lack addonPath(): then the local build.
+  const current = fs.existsSync(loader) && fs.readFileSync(loader, "utf8").includes("addonPath")
+  const code = current
     ? [
         `const native = require(${JSON.stringify(loader)})`,
         "process.stdout.write(native.addonPath())",

@@ -1,6 +1,6 @@
 /**
  * The addon as the rest of the library uses it: loaded, with the library's error class.
- * @internal
+ * Internal: not part of the public API.
  * @module
  */
 import {ZmqError} from "../errors"

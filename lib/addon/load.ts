@@ -1,6 +1,6 @@
 /**
  * The loader: the only module that loads the compiled addon.
- * @internal
+ * Internal: not part of the public API.
  * @module
  */
 import * as fs from "node:fs"

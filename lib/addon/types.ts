@@ -1,6 +1,6 @@
 /**
  * What the compiled addon exports: the native socket, context and proxy, and helpers.
- * @internal
+ * Internal: not part of the public API.
  * @module
  */
 

@@ -1,7 +1,7 @@
 /**
  * Which options each socket class has, from the table: every option without a `sockets`
  * list, and the ones whose list names the class.
- * @internal
+ * Internal: not part of the public API.
  * @module
  */
 import type {SocketClassName} from "../socket/kinds"

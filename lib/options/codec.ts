@@ -1,6 +1,6 @@
 /**
  * Option values between JavaScript and the addon: validation, encoding and decoding.
- * @internal
+ * Internal: not part of the public API.
  * @module
  */
 import {ZMQ_XPUB_VERBOSE, ZMQ_XPUB_VERBOSER} from "../generated/zmq-constants"

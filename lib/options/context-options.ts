@@ -1,7 +1,7 @@
 /**
  * Context options. Each doc comment is the option's documentation (generated into the
  * typings).
- * @internal
+ * Internal: not part of the public API.
  * @module
  */
 import {

@@ -12,7 +12,7 @@
  * - ZMQ_IDENTITY, ZMQ_CONNECT_RID: deprecated aliases of routingId / connectRoutingId.
  * - ZMQ_XPUB_VERBOSE, ZMQ_XPUB_VERBOSER: folded into XPublisher `verbosity`, as in v6.
  * - ZMQ_WSS_*: undocumented in 4.3.4 and need a TLS-enabled libzmq, which is not vendored.
- * @internal
+ * Internal: not part of the public API.
  * @module
  */
 import {contextOptions} from "./context-options"

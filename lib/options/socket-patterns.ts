@@ -1,7 +1,7 @@
 /**
  * Socket options of particular socket types: routers, publishers, requests, subscriptions.
  * Each doc comment is the option's documentation (generated into the typings).
- * @internal
+ * Internal: not part of the public API.
  * @module
  */
 import {

@@ -1,7 +1,7 @@
 /**
  * Socket options of transports: TCP, IPC, multicast, SOCKS, VMCI and the kernel's buffers.
  * Each doc comment is the option's documentation (generated into the typings).
- * @internal
+ * Internal: not part of the public API.
  * @module
  */
 import {

@@ -1,7 +1,7 @@
 /**
  * What an option table entry says: the libzmq id, how the value travels to the addon, its
  * JavaScript type, access, range and the socket classes that have it.
- * @internal
+ * Internal: not part of the public API.
  * @module
  */
 import {OptionKind} from "../generated/protocol"

@@ -1,6 +1,6 @@
 /**
  * The TypeError for an unknown option name, with the closest known name as a hint.
- * @internal
+ * Internal: not part of the public API.
  * @module
  */
 

@@ -1,7 +1,7 @@
 /**
  * Gives a socket class, from the registry of socket kinds and the option table, what its
  * kind can do: the option properties, and sending and receiving.
- * @internal
+ * Internal: not part of the public API.
  * @module
  */
 import {optionsOf} from "../options/classes"

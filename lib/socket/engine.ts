@@ -5,7 +5,7 @@
  * It ties the parts together: the Sender (send.ts) and the Receiver (receive.ts) with
  * their queues of pending operations, the pollers' watches, and the Readiness loop
  * (readiness.ts) that waits for libzmq exactly while something is pending.
- * @internal
+ * Internal: not part of the public API.
  * @module
  */
 import type {NativeSocket} from "../addon"

@@ -1,6 +1,6 @@
 /**
  * A first-in first-out queue with O(1) push and shift (Array#shift is O(n)).
- * @internal
+ * Internal: not part of the public API.
  * @module
  */
 export class Fifo<T> {

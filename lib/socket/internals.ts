@@ -3,7 +3,7 @@
  * non-enumerable property, so that `console.log(socket)`, completion and the typings show
  * none of it. Modules of this library that work on sockets (the observer, the proxy, the
  * poller) reach the engine through engineOf().
- * @internal
+ * Internal: not part of the public API.
  * @module
  */
 import type {SocketEngine} from "./engine"

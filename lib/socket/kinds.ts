@@ -1,7 +1,7 @@
 /**
  * The registry of socket kinds: each libzmq socket type once, with what it can do. The
  * socket classes, which options each class has, and the typings are derived from it.
- * @internal
+ * Internal: not part of the public API.
  * @module
  */
 import * as zmq from "../generated/zmq-constants"

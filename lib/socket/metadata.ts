@@ -2,7 +2,7 @@
  * What a received message carries besides its bytes: the connection's properties
  * (`zmq_msg_gets`, when `collectMetadata` is on) and, on draft sockets, the routing id or
  * group; and the Frames of `receiveFrames()` that show them.
- * @internal
+ * Internal: not part of the public API.
  * @module
  */
 

@@ -3,7 +3,7 @@
  * limited by a timeout, waiting in a queue that completes operations in call order. Every
  * part of the library that waits (sends, receives, pollers, observers, the patterns) uses
  * this one type.
- * @internal
+ * Internal: not part of the public API.
  * @module
  */
 import {Fifo} from "./fifo"

@@ -2,7 +2,7 @@
  * Packing: small byte arrays are copied in JavaScript into one buffer, with a table of
  * their sizes, and handed to libzmq in one native call (`sendPacked`): a copy in JS costs
  * less than the Node-API calls that reading each frame would take.
- * @internal
+ * Internal: not part of the public API.
  * @module
  */
 import {Send} from "../generated/protocol"

@@ -6,7 +6,7 @@
  * libzmq's descriptor is edge-triggered, and any call into libzmq (a send, a receive, a
  * connect) may consume its signal: after such a call, pending operations of the other
  * direction look at the socket's events again (recheck), or they could wait forever.
- * @internal
+ * Internal: not part of the public API.
  * @module
  */
 import {binding, type NativeSocket} from "../addon"

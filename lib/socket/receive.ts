@@ -7,7 +7,7 @@
  * ones come as their own Buffers ("extras"); a table gives each frame's size and flags.
  * Messages taken but not yet received wait in `ready` (the read-ahead): at most
  * RECEIVE_BATCH messages beyond libzmq's own queue.
- * @internal
+ * Internal: not part of the public API.
  * @module
  */
 import {markAsUntransferable} from "node:worker_threads"

@@ -2,7 +2,7 @@
  * Sending: handing messages to libzmq, at once when the high-water mark allows, else in
  * call order as the socket becomes writable. Runs of small byte arrays go packed (one
  * native call for many messages: pack.ts); large frames go without copying (tracking.ts).
- * @internal
+ * Internal: not part of the public API.
  * @module
  */
 import type {NativeSocket} from "../addon"

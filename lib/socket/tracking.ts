@@ -2,7 +2,7 @@
  * Zero-copy release tracking for `sendTracked()`: each attempt to send a tracked message
  * gets an id; libzmq's release of a frame sent without copying comes back (through the
  * addon's release queue) with that id, and resolves `released` once all frames are back.
- * @internal
+ * Internal: not part of the public API.
  * @module
  */
 import {binding} from "../addon"
