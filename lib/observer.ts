@@ -343,7 +343,6 @@ export class Observer implements EventSubscriber {
     if (observed.closed) throw zmqError("EBADF")
     observed.observer?.close()
     const address = `inproc://zeromq-napi.monitor.${randomUUID()}`
-    observed.call(native => native.monitor(address, zmq.ZMQ_EVENT_ALL))
     let pair: SocketEngine | undefined
     try {
       pair = new SocketEngine(observed.context, socketKinds.Pair, optionsOf("Pair"))
@@ -353,10 +352,13 @@ export class Observer implements EventSubscriber {
       pair.setOption("receiveHighWaterMark", 0)
       // Closed by the observer (after the monitor's `end`), not by its context.
       observed.context.untrack(pair)
+      // The reader connects before the monitor binds (inproc allows either order): a
+      // monitor without a reader blocks whoever reports its next event, and the end of a
+      // thread (worker.terminate(), process.exit()) between the two would leave one.
       pair.endpoint("connect", address)
+      observed.call(native => native.monitor(address, zmq.ZMQ_EVENT_ALL))
     } catch (err) {
       pair?.close()
-      observed.call(native => native.monitor(null, 0))
       throw err
     }
     this.#socket = observed
