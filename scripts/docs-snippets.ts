@@ -99,11 +99,15 @@ export function snippetText(source: string): string {
   const text = fs.readFileSync(path.join(root, file), "utf8")
   const isMarker = (line: string) => /^\s*\/\/ #(end)?region\b/.test(line)
   if (!region) return text
-  const lines = text.split("\n")
-  const from = lines.findIndex(line => line.trim() === `// #region ${region}`)
-  const to = lines.findIndex(line => line.trim() === `// #endregion ${region}`)
-  if (from < 0 || to < from) throw new Error(`${file} has no region "${region}"`)
-  const body = lines.slice(from + 1, to).filter(line => !isMarker(line))
+  // A region may come in several parts (the same name opened again): they are shown joined.
+  const body: string[] = []
+  let inside = false
+  for (const line of text.split("\n")) {
+    if (line.trim() === `// #region ${region}`) inside = true
+    else if (line.trim() === `// #endregion ${region}`) inside = false
+    else if (inside && !isMarker(line)) body.push(line)
+  }
+  if (body.length === 0) throw new Error(`${file} has no region "${region}"`)
   const indent = Math.min(
     ...body.filter(line => line.trim() !== "").map(line => /^ */.exec(line)![0].length),
   )
