@@ -120,6 +120,36 @@ describe("the package tarball", function () {
     )
   })
 
+  it("ships the README, the policies and every guide the shipped Markdown links to, and no snippets or tests", () => {
+    const result = run(npm, ["pack", "--dry-run", "--json", "--ignore-scripts"], root)
+    expect(result.status, result.stderr).to.equal(0)
+    const [{files}] = JSON.parse(result.stdout) as [{files: {path: string}[]}]
+    const paths = new Set(files.map(f => f.path))
+    const guides = fs
+      .readdirSync(path.join(root, "docs"))
+      .filter(file => file.endsWith(".md"))
+      .map(file => `docs/${file}`)
+    for (const file of ["README.md", "LICENSE", "CHANGELOG.md", "SECURITY.md", ...guides]) {
+      expect(paths.has(file), file).to.equal(true)
+    }
+    // A relative link in a shipped page must reach a shipped file, so the pages work from
+    // node_modules as they do on the repository (links elsewhere are absolute URLs).
+    const broken: string[] = []
+    for (const page of [...paths].filter(p => p.endsWith(".md"))) {
+      const markdown = fs.readFileSync(path.join(root, page), "utf8")
+      for (const [, target] of markdown.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^(https?:|mailto:|#)/.test(target)) continue
+        const resolved = path.posix.normalize(
+          path.posix.join(path.posix.dirname(page), target.split("#")[0]),
+        )
+        if (!paths.has(resolved)) broken.push(`${page} -> ${target}`)
+      }
+    }
+    expect(broken).to.deep.equal([])
+    const unwanted = [...paths].filter(p => /^(examples|test|bench|docs\/api)\//.test(p))
+    expect(unwanted).to.deep.equal([])
+  })
+
   it("ships the licence texts of libzmq and libsodium exactly as their pinned sources have them", () => {
     const libzmq = path.join(root, "deps", "libzmq-4.3.4")
     const fetched = run(process.execPath, [path.join(root, "scripts", "fetch-libsodium.js")], root)
