@@ -1,7 +1,7 @@
 import {Pull, Push} from "zeromq-napi"
 
 const pull = new Pull()
-await pull.bind("tcp://127.0.0.1:*") // port 0: the OS picks a free one
+await pull.bind("tcp://127.0.0.1:*") // *: the OS picks a free port
 const push = new Push()
 push.connect(pull.lastEndpoint!) // the endpoint with the real port
 
