@@ -30,6 +30,14 @@ export function markdownFiles(): string[] {
   return [...top, ...docs]
 }
 
+/**
+ * A text file with LF line ends: a checkout with CRLF line ends (git's autocrlf on Windows)
+ * compares equal to the repository's text.
+ */
+export function readText(file: string): string {
+  return fs.readFileSync(path.join(root, file), "utf8").replace(/\r\n/g, "\n")
+}
+
 /** Fence languages that are code (commands and text are not snippets). */
 export const codeLanguages = new Set(["ts", "typescript", "js", "javascript", "mjs", "cjs", "mts"])
 
@@ -96,7 +104,7 @@ export function blocks(file: string, markdown: string): Block[] {
 /** The text a snippet reference stands for: the file, or one region of it, dedented. */
 export function snippetText(source: string): string {
   const [file, region] = source.split("#")
-  const text = fs.readFileSync(path.join(root, file), "utf8")
+  const text = readText(file)
   const isMarker = (line: string) => /^\s*\/\/ #(end)?region\b/.test(line)
   if (!region) return text
   // A region may come in several parts (the same name opened again): they are shown joined.
@@ -130,7 +138,7 @@ function main() {
   const check = process.argv.includes("--check")
   let stale = 0
   for (const file of markdownFiles()) {
-    const markdown = fs.readFileSync(path.join(root, file), "utf8")
+    const markdown = readText(file)
     const rendered = render(file, markdown)
     if (rendered === markdown) continue
     stale++

@@ -5,6 +5,7 @@ import {
   blocks,
   codeLanguages,
   markdownFiles,
+  readText,
   render,
   root,
   snippetText,
@@ -54,7 +55,7 @@ const expected: Record<string, {lines: RegExp[]; anyOrder?: boolean}> = {
 
 function allBlocks() {
   return markdownFiles().flatMap(file =>
-    blocks(file, fs.readFileSync(path.join(root, file), "utf8")),
+    blocks(file, readText(file)),
   )
 }
 
@@ -70,7 +71,7 @@ describe("the documentation's snippets", function () {
 
   it("are byte for byte their files (npm run docs:snippets copies them)", () => {
     for (const file of markdownFiles()) {
-      const markdown = fs.readFileSync(path.join(root, file), "utf8")
+      const markdown = readText(file)
       expect(render(file, markdown), `${file}: run npm run docs:snippets`).to.equal(markdown)
     }
   })
