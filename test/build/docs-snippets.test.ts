@@ -28,6 +28,13 @@ const expected: Record<string, {lines: RegExp[]; anyOrder?: boolean}> = {
   "draft.mts": {lines: [/^answer to question$/, /^news: headline$/]},
   "batch.mts": {lines: [/^10000 messages, 88890 bytes$/]},
   "cancel.mts": {lines: [/^TimeoutError$/, /^EADDRINUSE tcp:\/\/127\.0\.0\.1:\d+$/]},
+  "options.mts": {
+    lines: [
+      /^worker-1 0 100$/,
+      /^tcp:\/\/127\.0\.0\.1:\d+$/,
+      /^TypeError: Unknown option "lingr"; did you mean "linger"\?$/,
+    ],
+  },
   "tracked.mts": {lines: [/^1048576 1$/]},
   "frame-properties.mts": {lines: [/^hello$/, /^alice$/, /^PUSH$/, /^127\.0\.0\.1$/]},
   "events.mts": {
