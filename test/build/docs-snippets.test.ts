@@ -35,7 +35,7 @@ const expected: Record<string, {lines: RegExp[]; anyOrder?: boolean}> = {
       /^TypeError: Unknown option "lingr"; did you mean "linger"\?$/,
     ],
   },
-  "tracked.mts": {lines: [/^1048576 1$/]},
+  "tracked.mts": {lines: [/^1048576 1$/, /^1048576 2$/, /^1048576 3$/]},
   "frame-properties.mts": {lines: [/^hello$/, /^alice$/, /^PUSH$/, /^127\.0\.0\.1$/]},
   "events.mts": {
     lines: [
