@@ -66,7 +66,7 @@ function allBlocks() {
   )
 }
 
-describe("the documentation's snippets", function () {
+describe("the documentation and its snippets", function () {
   this.timeout(60000)
 
   it("mark every code block of the README and the guides with the file it comes from", () => {
@@ -94,6 +94,13 @@ describe("the documentation's snippets", function () {
     const shown = new Set(sources.map(source => path.basename(source.split("#")[0])))
     expect(fs.readdirSync(snippetDir).sort()).to.deep.equal([...shown].sort())
     expect(Object.keys(expected).sort()).to.deep.equal([...shown].sort())
+  })
+
+  it("start with a README that is a landing page: the install line first, 300 lines at most", () => {
+    const readme = readText("README.md")
+    expect(readme.split("\n").length).to.be.at.most(300)
+    const intro = readme.slice(0, readme.indexOf("\n## "))
+    expect(intro).to.contain("```sh\nnpm install zeromq-napi\n```")
   })
 
   it("link only to files that exist", () => {
