@@ -38,6 +38,17 @@ export function readText(file: string): string {
   return fs.readFileSync(path.join(root, file), "utf8").replace(/\r\n/g, "\n")
 }
 
+/**
+ * The relative link targets of a Markdown text, without their `#anchor`: the files a page
+ * needs beside it (absolute URLs and in-page anchors are left out).
+ */
+export function relativeLinks(markdown: string): string[] {
+  return [...markdown.matchAll(/\]\(([^)\s]+)\)/g)]
+    .map(([, target]) => target)
+    .filter(target => !/^(https?:|mailto:|#)/.test(target))
+    .map(target => target.split("#")[0])
+}
+
 /** Fence languages that are code (commands and text are not snippets). */
 export const codeLanguages = new Set(["ts", "typescript", "js", "javascript", "mjs", "cjs", "mts"])
 

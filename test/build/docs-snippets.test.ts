@@ -6,6 +6,7 @@ import {
   codeLanguages,
   markdownFiles,
   readText,
+  relativeLinks,
   render,
   root,
   snippetText,
@@ -106,10 +107,8 @@ describe("the documentation and its snippets", function () {
   it("link only to files that exist", () => {
     const broken: string[] = []
     for (const file of markdownFiles()) {
-      const markdown = fs.readFileSync(path.join(root, file), "utf8")
-      for (const [, target] of markdown.matchAll(/\]\(([^)\s]+)\)/g)) {
-        if (/^(https?:|mailto:|#)/.test(target)) continue
-        const resolved = path.resolve(path.dirname(path.join(root, file)), target.split("#")[0])
+      for (const target of relativeLinks(readText(file))) {
+        const resolved = path.resolve(path.dirname(path.join(root, file)), target)
         if (!fs.existsSync(resolved)) broken.push(`${file}: ${target}`)
       }
     }

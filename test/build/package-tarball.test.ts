@@ -3,6 +3,7 @@ import {spawnSync} from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import {relativeLinks} from "../../scripts/docs-snippets"
 
 const root = path.resolve(__dirname, "../..")
 const npm = process.platform === "win32" ? "npm.cmd" : "npm"
@@ -136,12 +137,8 @@ describe("the package tarball", function () {
     // node_modules as they do on the repository (links elsewhere are absolute URLs).
     const broken: string[] = []
     for (const page of [...paths].filter(p => p.endsWith(".md"))) {
-      const markdown = fs.readFileSync(path.join(root, page), "utf8")
-      for (const [, target] of markdown.matchAll(/\]\(([^)\s]+)\)/g)) {
-        if (/^(https?:|mailto:|#)/.test(target)) continue
-        const resolved = path.posix.normalize(
-          path.posix.join(path.posix.dirname(page), target.split("#")[0]),
-        )
+      for (const target of relativeLinks(fs.readFileSync(path.join(root, page), "utf8"))) {
+        const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(page), target))
         if (!paths.has(resolved)) broken.push(`${page} -> ${target}`)
       }
     }
