@@ -58,6 +58,7 @@ const expected: Record<string, {lines: RegExp[]; anyOrder?: boolean}> = {
   "clone.mts": {
     lines: [/^\/config\/color blue$/, /^\/config\/lease mine$/, /^\/config\/lease undefined$/, /^blue 1$/],
   },
+  "runtimes.mjs": {lines: [/^4\.3\.4 function true$/]},
   "v5-compat.js": {lines: [/^work: task 1$/]},
 }
 
