@@ -105,16 +105,34 @@ describe("the documentation and its snippets", function () {
     expect(intro).to.contain("```sh\nnpm install zeromq-napi\n```")
   })
 
-  it("link only to files that exist", () => {
+  it("link only to files and headings that exist", () => {
+    // GitHub's heading anchors: lower case, punctuation dropped, spaces as hyphens.
+    const anchors = (file: string) =>
+      [...readText(file).replace(/```[\s\S]*?```/g, "").matchAll(/^#+ (.*)$/gm)].map(([, heading]) =>
+        heading
+          .trim()
+          .toLowerCase()
+          .replace(/[^\p{L}\p{N}_\- ]/gu, "")
+          .replace(/ /g, "-"),
+      )
     const broken: string[] = []
     for (const file of markdownFiles()) {
-      for (const target of relativeLinks(readText(file))) {
+      const markdown = readText(file)
+      for (const target of relativeLinks(markdown)) {
         const resolved = path.resolve(path.dirname(path.join(root, file)), target)
         if (!fs.existsSync(resolved)) broken.push(`${file}: ${target}`)
+      }
+      for (const [, page, anchor] of markdown.matchAll(/\]\(([^)\s#]*\.md)?#([^)\s]+)\)/g)) {
+        if (/^https?:/.test(page ?? "")) continue
+        const target = page
+          ? path.relative(root, path.resolve(path.dirname(path.join(root, file)), page))
+          : file
+        if (!anchors(target).includes(anchor)) broken.push(`${file}: ${page ?? ""}#${anchor}`)
       }
     }
     expect(broken).to.deep.equal([])
   })
+
 
   for (const [name, {lines, anyOrder}] of Object.entries(expected)) {
     it(`run: ${name} prints what it says`, async () => {
