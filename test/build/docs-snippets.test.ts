@@ -58,6 +58,7 @@ const expected: Record<string, {lines: RegExp[]; anyOrder?: boolean; repeats?: R
   },
   "poller.mts": {lines: [/^task: task 1$/, /^weather: sunny$/], anyOrder: true},
   "proxy.mts": {lines: [/^weather: sunny$/, /^true 1$/]},
+  "context.mts": {lines: [/^EBADF$/, /^ETERM$/]},
   "curve.mts": {lines: [/^true CURVE: certificate found in keys\/clients$/, /^world \(re: hello\)$/]},
   "lazy-pirate.mts": {lines: [/^world \(re: hello\)$/, /^no reply after 3 tries$/]},
   "paranoid-pirate.mts": {lines: [/^done: job 1$/]},
