@@ -68,6 +68,7 @@ const expected: Record<string, {lines: RegExp[]; anyOrder?: boolean; repeats?: R
   "clone.mts": {
     lines: [/^\/config\/color blue$/, /^\/config\/lease mine$/, /^\/config\/lease undefined$/, /^blue 1$/],
   },
+  "worker.mts": {lines: [/^hello from a worker$/]},
   "runtimes.mjs": {lines: [/^4\.3\.4 function true$/]},
   "v5-compat.js": {lines: [/^work: task 1$/]},
 }
