@@ -417,7 +417,8 @@ function markdown({machine, options, results, goals, scenarios, elapsed}) {
   if (rss) out.push(`## ${scenarios.rss.title}`, "", rssLine(rss), "")
   out.push("## Beaten cells", "", ...beatenLines(results).slice(1), "")
   out.push("## Goals", "", "| status | goal | ratio | note |", "| --- | --- | ---: | --- |")
-  for (const g of goals) {
+  // As in the terminal: goals of cells this run did not measure are left out.
+  for (const g of goals.filter(goal => goal.status !== "N/A")) {
     out.push(
       `| ${g.status} | ${g.text} | ${g.value === undefined ? "" : `${g.value.toFixed(3)}×`} | ${g.note || ""} |`,
     )
