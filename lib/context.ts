@@ -5,7 +5,8 @@
 import {binding, type NativeContext, type NativeSocket} from "./addon"
 import {zmqError} from "./errors"
 import type {ContextOptionProperties} from "./generated/context-option-types"
-import {contextOptions, decodeOption, encodeOption, unknownOptionError} from "./options"
+import {contextOptions, decodeOption, encodeOption, v6OptionError} from "./options"
+import {assignOptions, notExtensible, onlyGetter, sealIfOwn, sealInstances} from "./sealed"
 import type {OptionSpec} from "./options"
 
 /**
@@ -100,19 +101,17 @@ export class Context {
   #closing: Promise<void> | undefined
 
   /** @param options Context options to set. An unknown option is a TypeError. */
-  constructor(options: ContextOptions = {}, ...internal: unknown[]) {
-    if (options === null || typeof options !== "object") {
-      throw new TypeError("Context options must be an object")
-    }
+  constructor(options: ContextOptions | null = {}, ...internal: unknown[]) {
+    // zeromq v6's checks and texts; v6 seals contexts too.
+    options ??= {}
+    if (typeof options !== "object") throw new TypeError("Options must be an object")
     for (const name of Object.keys(options)) {
-      if (!Object.hasOwn(contextOptions, name) || spec(name).access === "r") {
-        throw unknownOptionError(name, writableNames())
-      }
+      if (!Object.hasOwn(contextOptions, name)) throw notExtensible(name)
+      if (spec(name).access === "r") throw onlyGetter(name, "Context")
     }
     Object.defineProperty(this, core, {value: new ContextCore(internal[0] === shared)})
-    for (const [name, value] of Object.entries(options)) {
-      ;(this as Record<string, unknown>)[name] = value
-    }
+    sealIfOwn(this, new.target)
+    assignOptions(this, options)
   }
 
   /** Whether {@link close} was called. */
@@ -148,9 +147,6 @@ function spec(name: string): OptionSpec {
   return (contextOptions as Record<string, OptionSpec>)[name]
 }
 
-function writableNames(): string[] {
-  return Object.keys(contextOptions).filter(name => spec(name).access !== "r")
-}
 
 // One accessor per option of the table.
 for (const name of Object.keys(contextOptions)) {
@@ -166,13 +162,20 @@ for (const name of Object.keys(contextOptions)) {
       option.access === "r"
         ? undefined
         : function (this: Context, value: unknown) {
-            const encoded = encodeOption(name, option, value)
+            let encoded: ReturnType<typeof encodeOption>
+            try {
+              encoded = encodeOption(name, option, value)
+            } catch (err) {
+              throw v6OptionError(name, option, err, () => zmqError("EINVAL"))
+            }
             this[core].native.setOption(option.id, Number(encoded))
           },
     configurable: true,
     enumerable: false,
   })
 }
+
+sealInstances(Context)
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface Context extends ContextOptionProperties {}

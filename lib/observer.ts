@@ -339,7 +339,13 @@ export class Observer implements EventSubscriber {
    * current observer (making one when there is none).
    */
   constructor(socket: ObservableSocket) {
-    const observed = engineOf(socket, "Observer(socket): socket")
+    let observed: SocketEngine
+    try {
+      observed = engineOf(socket)
+    } catch {
+      // zeromq v6's text.
+      throw new TypeError("Socket must be a socket object")
+    }
     if (observed.closed) throw zmqError("EBADF")
     observed.observer?.close()
     const address = `inproc://zeromq-napi.monitor.${randomUUID()}`

@@ -41,8 +41,9 @@ const littleEndian = endianness() === "LE"
 
 function noop(): void {}
 
+/** zeromq v6's error for commands to a proxy that does not run. */
 function notRunning(): Error {
-  return zmqError("EBADF", "Proxy is not running")
+  return zmqError("EBADF")
 }
 
 /**
@@ -98,13 +99,13 @@ export class Proxy<
    *   when `capture` cannot send.
    */
   constructor(frontEnd: F, backEnd: B, capture?: C) {
-    checkSocket(frontEnd, "frontEnd")
-    checkSocket(backEnd, "backEnd")
+    checkSocket(frontEnd, "frontEnd", "Front-end")
+    checkSocket(backEnd, "backEnd", "Back-end")
     if ((frontEnd as Socket) === backEnd) {
       throw new TypeError("Proxy: frontEnd and backEnd must be different sockets")
     }
     if (capture !== undefined && capture !== null) {
-      checkSocket(capture, "capture")
+      checkSocket(capture, "capture", "Capture")
       if (capture === (frontEnd as Socket) || capture === (backEnd as Socket)) {
         throw new TypeError("Proxy: capture must be a socket of its own")
       }
@@ -150,6 +151,16 @@ export class Proxy<
    */
   run(): Promise<void> {
     if (this.#state !== "idle") return Promise.reject(zmqError("EBUSY", "Proxy is already running"))
+    // zeromq v6's checks: a proxy between sockets that reach nobody would wait forever.
+    for (const [socket, name] of [
+      [this.#frontEnd, "Front-end"],
+      [this.#backEnd, "Back-end"],
+    ] as const) {
+      const socketEngine = engineOf(socket)
+      if (!socketEngine.closed && socketEngine.endpoints === 0) {
+        return Promise.reject(zmqError("EINVAL", `${name} socket must be bound or connected`))
+      }
+    }
     const context = this.#frontEnd.context
     // inproc needs the peers in one context; the shared context spans worker threads.
     const endpoint = `inproc://zeromq-napi.proxy.${randomUUID()}`
@@ -189,6 +200,8 @@ export class Proxy<
     this.#peer = peer
     this.#state = "running"
     running.add(this)
+    // close() of a socket this proxy holds ends the proxy, then closes the socket.
+    for (const socket of this.#sockets()) engineOf(socket).borrower = () => this.terminate()
     return withCallerStack(this.#whenEnded(ended))
   }
 
@@ -256,6 +269,12 @@ export class Proxy<
     )
   }
 
+  #sockets(): Socket[] {
+    const sockets: Socket[] = [this.#frontEnd, this.#backEnd]
+    if (this.#capture !== undefined) sockets.push(this.#capture)
+    return sockets
+  }
+
   #command(command: string): void {
     if (this.#state !== "running") throw notRunning()
     // Accepted at once (inproc, nothing queued ahead); a rejection can only come from
@@ -274,28 +293,24 @@ export class Proxy<
     this.#peer = undefined
     this.#state = "idle"
     running.delete(this)
-    // Operations that were pending when the proxy took the sockets wait again.
-    for (const socket of [this.#frontEnd, this.#backEnd, this.#capture]) {
-      if (socket !== undefined) engineOf(socket).rearm()
+    // Operations that were pending when the proxy took the sockets wait again (or the
+    // sockets close, when close() was called while the proxy held them).
+    for (const socket of this.#sockets()) {
+      const socketEngine = engineOf(socket)
+      socketEngine.borrower = undefined
+      socketEngine.rearm()
     }
   }
 }
 
-function checkSocket(socket: unknown, name: string): void {
-  if (!(socket instanceof Socket)) {
-    throw new TypeError(`Proxy: ${name} must be a socket, got ${describe(socket)}`)
-  }
+function checkSocket(socket: unknown, name: string, v6Name: string): void {
+  // zeromq v6's text.
+  if (!(socket instanceof Socket)) throw new TypeError(`${v6Name} must be a socket object`)
   if (socket.closed) throw new TypeError(`Proxy: ${name} is closed`)
 }
 
 function nameOf(socket: Socket): string {
   return socket.constructor.name
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null"
-  if (typeof value === "object") return `a ${(value as object).constructor?.name ?? "object"}`
-  return typeof value
 }
 
 /** The addon's socket of a socket (EBADF when it is closed). */

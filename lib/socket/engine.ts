@@ -13,7 +13,13 @@ import type {MessageBatch} from "../batch"
 import {ContextCore, type ContextMember} from "../context"
 import {copyError, withCallerStack, zmqError, ZmqError} from "../errors"
 import {OptionKind} from "../generated/protocol"
-import {decodeOption, encodeOption, unknownOptionError, xpubVerbosityWrite} from "../options"
+import {
+  decodeOption,
+  encodeOption,
+  unknownOptionError,
+  v6OptionError,
+  xpubVerbosityWrite,
+} from "../options"
 import type {OptionSpec} from "../options"
 import type {SocketKind} from "./kinds"
 import {metadataNames} from "./metadata"
@@ -37,6 +43,17 @@ export interface Companion {
  */
 export const defaultLinger = 1000
 
+/** Checks an endpoint argument (zeromq v6's text). */
+export function checkAddress(address: unknown): asserts address is string {
+  if (typeof address !== "string") throw new TypeError("Address must be a string")
+}
+
+/** A ZmqError of an endpoint operation, with the endpoint in `address`; others as they are. */
+export function withAddress(err: unknown, address: string): unknown {
+  if (!(err instanceof ZmqError)) return err
+  return new ZmqError(err.message, err.code, err.errno, address)
+}
+
 export class SocketEngine implements Driven, SendHost, ReceiveHost, ContextMember {
   readonly native: NativeSocket
   readonly context: ContextCore
@@ -54,6 +71,12 @@ export class SocketEngine implements Driven, SendHost, ReceiveHost, ContextMembe
   collectMetadata: boolean | readonly string[] = false
   /** The socket's observer, which stops before the socket closes. */
   observer: Companion | undefined
+  /** Endpoints bound or connected now (zeromq v6's count: proxy checks, late options). */
+  endpoints = 0
+  /** Ends the proxy that holds this socket (set while one runs). */
+  borrower: (() => void) | undefined
+  /** close() was called while a proxy held the socket: it closes when given back. */
+  #closeOnReturn = false
 
   constructor(context: ContextCore, kind: SocketKind, options: ReadonlyMap<string, OptionSpec>) {
     this.context = context
@@ -87,8 +110,13 @@ export class SocketEngine implements Driven, SendHost, ReceiveHost, ContextMembe
     if (this.closed) return
     // libzmq requires the monitor to stop before its socket closes.
     this.observer?.close()
-    // Refused (EBUSY) while a proxy uses the socket: then nothing changes here.
-    this.native.close()
+    if (this.native.lent) {
+      // A proxy thread uses the libzmq socket: end the proxy, close when it gives it back.
+      this.#closeOnReturn = true
+      this.borrower?.()
+    } else {
+      this.native.close()
+    }
     this.closed = true
     this.context.untrack(this)
     this.readiness.release()
@@ -208,14 +236,18 @@ export class SocketEngine implements Driven, SendHost, ReceiveHost, ContextMembe
 
   receiveMany(max: number, options?: WaitOptions): Promise<unknown[]> {
     if (!Number.isInteger(max) || max < 1) {
-      throw new RangeError(`receiveMany(max): max must be a positive integer, got ${max}`)
+      return Promise.reject(
+        new RangeError(`receiveMany(max): max must be a positive integer, got ${max}`),
+      )
     }
     return this.receiver.receiveMany(max, options)
   }
 
   receiveBatch(max: number, options?: WaitOptions): Promise<MessageBatch<object>> {
     if (!Number.isInteger(max) || max < 1) {
-      throw new RangeError(`receiveBatch(max): max must be a positive integer, got ${max}`)
+      return Promise.reject(
+        new RangeError(`receiveBatch(max): max must be a positive integer, got ${max}`),
+      )
     }
     return this.receiver.receiveBatch(max, options)
   }
@@ -226,25 +258,30 @@ export class SocketEngine implements Driven, SendHost, ReceiveHost, ContextMembe
 
   /** Waits again for what pending operations need (after a proxy gave the socket back). */
   rearm(): void {
+    if (this.#closeOnReturn) {
+      this.#closeOnReturn = false
+      this.observer?.close()
+      this.native.close()
+      return
+    }
     this.readiness.arm()
   }
 
   // ---- endpoints --------------------------------------------------------------------
 
-  /** bind, unbind, connect or disconnect; errors carry the endpoint. */
+  /**
+   * bind, unbind, connect or disconnect, synchronously. Failures have zeromq v6's message;
+   * the endpoint is in their `address` property.
+   */
   endpoint(method: "bind" | "unbind" | "connect" | "disconnect", address: string): void {
-    if (typeof address !== "string") {
-      throw new TypeError(`${method}(address): address must be a string, got ${typeof address}`)
-    }
-    if (this.closed) throw zmqError("EBADF", undefined, address)
+    checkAddress(address)
+    if (this.closed) throw zmqError("EBADF")
     try {
       this.native[method](address)
     } catch (err) {
-      if (err instanceof ZmqError) {
-        throw new ZmqError(`${err.message} (${method} ${address})`, err.code, err.errno, address)
-      }
-      throw err
+      throw withAddress(err, address)
     }
+    this.endpoints += method === "bind" || method === "connect" ? 1 : -1
     this.readiness.recheck()
   }
 
@@ -267,10 +304,15 @@ export class SocketEngine implements Driven, SendHost, ReceiveHost, ContextMembe
   setOption(name: string, value: unknown): void {
     const spec = this.#spec(name)
     // XPUB verbosity spans two libzmq options; the table maps the value to one of them.
-    const write =
-      spec.special === "xpubVerbosity"
-        ? xpubVerbosityWrite(value)
-        : {id: spec.id, kind: spec.kind, value: encodeOption(name, spec, value)}
+    let write: {id: number; kind: number; value: ReturnType<typeof encodeOption>}
+    try {
+      write =
+        spec.special === "xpubVerbosity"
+          ? xpubVerbosityWrite(value)
+          : {id: spec.id, kind: spec.kind, value: encodeOption(name, spec, value)}
+    } catch (err) {
+      throw v6OptionError(name, spec, err, () => zmqError("EINVAL"))
+    }
     if (this.closed) throw zmqError("EBADF")
     this.native.setOption(write.id, write.kind, write.value)
     if (name === "sendTimeout") this.sendTimeout = value as number

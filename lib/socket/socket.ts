@@ -7,7 +7,7 @@ import {Context, context as defaultContext, contextCore} from "../context"
 import {zmqError} from "../errors"
 import {Observer} from "../observer"
 import {optionsOf} from "../options/classes"
-import {unknownOptionError} from "../options"
+import {assignOptions, notExtensible, onlyGetter, sealIfOwn, sealInstances} from "../sealed"
 import {defaultLinger, SocketEngine} from "./engine"
 import {attachEngine, engine} from "./internals"
 import {kindNameOf, socketKinds} from "./kinds"
@@ -43,29 +43,25 @@ export class Socket {
    * @param options Socket options to set, and the `context` (the shared default one
    *   unless given). An unknown option is a TypeError.
    */
-  constructor(type: number, options: object = {}) {
-    if (options === null || typeof options !== "object") {
-      throw new TypeError("Socket options must be an object")
-    }
+  constructor(type: number, options: object | null = {}) {
+    // zeromq v6's checks and texts.
+    if (typeof type !== "number") throw new TypeError("Socket type must be a number")
+    options ??= {}
+    if (typeof options !== "object") throw new TypeError("Options must be an object")
     const name = kindNameOf(type)
-    if (name === undefined) throw new TypeError(`Unknown socket type ${String(type)}`)
+    // libzmq's answer to an unknown type, as zmq_socket() gives it.
+    if (name === undefined) throw zmqError("EINVAL")
     const kind = socketKinds[name]
     const {context = defaultContext, ...rest} = options as {context?: unknown}
     const core = contextCore(context)
-    const optionSpecs = optionsOf(name)
-    for (const option of Object.keys(rest)) {
-      if (optionSpecs.has(option) || (option === "collectMetadata" && kind.receives)) continue
-      const known = [...optionSpecs.keys(), ...(kind.receives ? ["collectMetadata"] : [])]
-      throw unknownOptionError(option, known)
-    }
-    const created = new SocketEngine(core, kind, optionSpecs)
+    const created = new SocketEngine(core, kind, optionsOf(name))
     try {
       if (!("linger" in rest)) created.setOption("linger", defaultLinger)
       attachEngine(this, created)
       this.#context = context as Context
-      for (const [option, value] of Object.entries(rest)) {
-        ;(this as Record<string, unknown>)[option] = value
-      }
+      sealIfOwn(this, new.target)
+      if (new.target === Socket) assignGenericOptions(created, rest)
+      else assignOptions(this, rest)
     } catch (err) {
       // Close now: a half-made socket must not linger until garbage collection.
       created.close()
@@ -145,5 +141,24 @@ export class Socket {
    */
   close(): void {
     this[engine].close()
+  }
+}
+
+sealInstances(Socket)
+
+/**
+ * The options of a generic `new Socket(type, options)`, whose class has no option
+ * properties: set by name through the engine, with the errors a property would give.
+ */
+function assignGenericOptions(created: SocketEngine, options: object): void {
+  for (const [key, value] of Object.entries(options)) {
+    const spec = created.options.get(key)
+    if (key === "collectMetadata" && created.kind.receives) {
+      created.setCollectMetadata(value as boolean)
+      continue
+    }
+    if (spec === undefined) throw notExtensible(key)
+    if (spec.access === "r") throw onlyGetter(key, "Socket")
+    created.setOption(key, value)
   }
 }
