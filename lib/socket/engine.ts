@@ -285,6 +285,32 @@ export class SocketEngine implements Driven, SendHost, ReceiveHost, ContextMembe
     this.readiness.recheck()
   }
 
+  /**
+   * bind or unbind on the thread pool (a host name's DNS lookup must not block the event
+   * loop), with zeromq v6's rules: until it ends, another bind/unbind, connect, option
+   * and event access fail with EBUSY ("Socket is blocked by a bind or unbind
+   * operation"), sends and receives wait in their queues, and close() takes effect when
+   * it has ended. Always rejects, never throws.
+   */
+  async endpointAsync(method: "bind" | "unbind", address: unknown): Promise<void> {
+    checkAddress(address)
+    if (this.closed) throw zmqError("EBADF")
+    // Refused (EBUSY) while a proxy or another bind holds the socket.
+    const pending = this.native.endpointAsync(address, method === "unbind")
+    this.readiness.block()
+    try {
+      await pending
+      this.endpoints += method === "bind" ? 1 : -1
+    } catch (err) {
+      throw withAddress(err, address)
+    } finally {
+      this.readiness.blocked = false
+      // Closes the socket when close() was called meanwhile; else queued operations go on.
+      if (this.#closeOnReturn) this.rearm()
+      else this.readiness.unblock()
+    }
+  }
+
   // ---- options ----------------------------------------------------------------------
 
   #spec(name: string): OptionSpec {

@@ -103,16 +103,22 @@ export class Socket {
 
   /**
    * Binds to an endpoint, e.g. `tcp://127.0.0.1:*` (read the chosen port back from
-   * `lastEndpoint`), `ipc:///tmp/feed` or `inproc://name`.
+   * `lastEndpoint`), `ipc:///tmp/feed` or `inproc://name`. Runs on another thread, as
+   * in zeromq v6 (a host name's DNS lookup does not block the event loop). Until it
+   * ends, sends and receives wait; another `bind()`/`unbind()`, `connect()`, options
+   * and events fail with code `EBUSY`; `close()` takes effect when it has ended.
    * @throws ZmqError (rejected) with `address` set, e.g. code `EADDRINUSE`.
    */
-  async bind(address: string): Promise<void> {
-    this[engine].endpoint("bind", address)
+  bind(address: string): Promise<void> {
+    return this[engine].endpointAsync("bind", address)
   }
 
-  /** Stops listening on an endpoint that {@link bind} set up. */
-  async unbind(address: string): Promise<void> {
-    this[engine].endpoint("unbind", address)
+  /**
+   * Stops listening on an endpoint that {@link bind} set up. Like `bind()`, it runs on
+   * another thread, and the same rules apply meanwhile.
+   */
+  unbind(address: string): Promise<void> {
+    return this[engine].endpointAsync("unbind", address)
   }
 
   /** Like {@link bind}, but synchronous. */
