@@ -252,8 +252,8 @@ export class SocketEngine implements Driven, SendHost, ReceiveHost, ContextMembe
     return this.receiver.receiveBatch(max, options)
   }
 
-  next(): Promise<IteratorResult<unknown, undefined>> {
-    return this.receiver.next()
+  next(iterator?: object): Promise<IteratorResult<unknown, undefined>> {
+    return this.receiver.next(iterator)
   }
 
   /** Waits again for what pending operations need (after a proxy gave the socket back). */
