@@ -114,6 +114,11 @@ export class Context {
     assignOptions(this, options)
   }
 
+  /** Closes it, for `await using` (TypeScript 5.2+, explicit resource management). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+
   /** Whether {@link close} was called. */
   get closed(): boolean {
     return this[core].closed

@@ -378,6 +378,16 @@ export class Observer implements EventSubscriber {
     return this.#closed
   }
 
+  /** Closes it, for `using` (TypeScript 5.2+, explicit resource management). */
+  [Symbol.dispose](): void {
+    this.close()
+  }
+
+  /** Closes it, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close()
+  }
+
   /**
    * Stops monitoring. Events already reported and a final `end` event are still
    * delivered. Called by `socket.close()`; safe to call repeatedly.

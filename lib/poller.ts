@@ -94,6 +94,11 @@ export class Poller<S extends Socket = Socket> {
     return this.#entries.length
   }
 
+  /** Removes every socket ({@link clear}), for `using` (TypeScript 5.2+). */
+  [Symbol.dispose](): void {
+    this.clear()
+  }
+
   /**
    * Watches a socket (readable unless the interest says otherwise), or changes what is
    * watched on a socket added before. Changes apply from the next {@link wait} on.

@@ -84,6 +84,8 @@ export class Proxy<
   #control: Pair | undefined
   /** Our end: sends the commands, receives the statistics. */
   #peer: Pair | undefined
+  /** run()'s end, for disposal. */
+  #ended: Promise<void> | undefined
   /** Statistics replies not received yet. */
   readonly #replies = new Set<Promise<unknown>>()
 
@@ -202,7 +204,18 @@ export class Proxy<
     running.add(this)
     // close() of a socket this proxy holds ends the proxy, then closes the socket.
     for (const socket of this.#sockets()) engineOf(socket).borrower = () => this.terminate()
-    return withCallerStack(this.#whenEnded(ended))
+    this.#ended = this.#whenEnded(ended)
+    return withCallerStack(this.#ended)
+  }
+
+  /**
+   * Terminates the proxy if it runs and waits until it has ended, for `await using`
+   * (TypeScript 5.2+). Its sockets stay open: close them yourself (or with `using`).
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.#state === "idle") return
+    if (this.#state === "running") this.terminate()
+    await this.#ended?.catch(noop)
   }
 
   async #whenEnded(ended: Promise<void>): Promise<void> {

@@ -114,6 +114,11 @@ interface Call {
  * routing id the server announces.
  */
 export class FreelanceClient {
+  /** Closes it, for `await using` (TypeScript 5.2+, explicit resource management). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+
   readonly #timeout: number
   readonly #tryTimeout: number
   readonly #ttl: number
@@ -397,6 +402,11 @@ export interface FreelanceServerOptions {
  * ```
  */
 export class FreelanceServer {
+  /** Closes it, for `await using` (TypeScript 5.2+, explicit resource management). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+
   readonly #handler: FreelanceHandler
   readonly #onError: FreelanceServerOptions["onError"]
   readonly #socket: Router

@@ -76,6 +76,11 @@ export interface MajordomoClientStats {
  * ```
  */
 export class MajordomoClient {
+  /** Closes it, for `await using` (TypeScript 5.2+, explicit resource management). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+
   readonly #endpoint: string
   readonly #timeout: number
   readonly #retries: number

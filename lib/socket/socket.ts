@@ -148,6 +148,16 @@ export class Socket {
   close(): void {
     this[engine].close()
   }
+
+  /** Closes it, for `using` (TypeScript 5.2+, explicit resource management). */
+  [Symbol.dispose](): void {
+    this.close()
+  }
+
+  /** Closes it, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close()
+  }
 }
 
 sealInstances(Socket)
