@@ -114,6 +114,30 @@ export class Context {
     assignOptions(this, options)
   }
 
+  /** zeromq v6's low-level option access: reads context option `option` (a `ZMQ_*` id) as a boolean. */
+  getBoolOption(option: number): boolean {
+    return this.getInt32Option(option) !== 0
+  }
+
+  /** Writes a boolean context option by id (zeromq v6's low-level access). */
+  setBoolOption(option: number, value: boolean): void {
+    if (typeof value !== "boolean") throw new TypeError("Option value must be a boolean")
+    this.setInt32Option(option, value ? 1 : 0)
+  }
+
+  /** Reads an int context option by id (zeromq v6's low-level access). */
+  getInt32Option(option: number): number {
+    if (typeof option !== "number") throw new TypeError("Identifier must be a number")
+    return this[core].native.getOption(option)
+  }
+
+  /** Writes an int context option by id (zeromq v6's low-level access). */
+  setInt32Option(option: number, value: number): void {
+    if (typeof option !== "number") throw new TypeError("Identifier must be a number")
+    if (typeof value !== "number") throw new TypeError("Option value must be a number")
+    this[core].native.setOption(option, value)
+  }
+
   /** Closes it, for `await using` (TypeScript 5.2+, explicit resource management). */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close()

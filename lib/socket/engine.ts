@@ -13,6 +13,7 @@ import type {MessageBatch} from "../batch"
 import {ContextCore, type ContextMember} from "../context"
 import {copyError, withCallerStack, zmqError, ZmqError} from "../errors"
 import {OptionKind} from "../generated/protocol"
+import {ZMQ_RCVTIMEO, ZMQ_SNDTIMEO} from "../generated/zmq-constants"
 import {
   decodeOption,
   encodeOption,
@@ -22,6 +23,7 @@ import {
 } from "../options"
 import type {OptionSpec} from "../options"
 import type {SocketKind} from "./kinds"
+import {warnIfLate} from "./late-options"
 import {metadataNames} from "./metadata"
 import {OperationQueue, type Operation, type WaitOptions} from "./operation"
 import {Readiness, READABLE, WRITABLE, type Driven} from "./readiness"
@@ -341,8 +343,31 @@ export class SocketEngine implements Driven, SendHost, ReceiveHost, ContextMembe
     }
     if (this.closed) throw zmqError("EBADF")
     this.native.setOption(write.id, write.kind, write.value)
+    warnIfLate(write.id, this.endpoints)
     if (name === "sendTimeout") this.sendTimeout = value as number
     else if (name === "receiveTimeout") this.receiveTimeout = value as number
+  }
+
+  /**
+   * zeromq v6's low-level option access by libzmq id (`getInt32Option(ZMQ_SNDHWM)` …):
+   * reads an option of the given native kind.
+   */
+  getRawOption(id: unknown, kind: number): number | string | Buffer {
+    if (typeof id !== "number") throw new TypeError("Identifier must be a number")
+    if (this.closed) throw zmqError("EBADF")
+    return this.native.getOption(id, kind, kind === OptionKind.String ? 1024 : undefined)
+  }
+
+  /** Writes an option by libzmq id, as zeromq v6's low-level setters (its texts). */
+  setLowLevelOption(id: unknown, kind: number, value: unknown, check: (value: unknown) => string | undefined): void {
+    if (typeof id !== "number") throw new TypeError("Identifier must be a number")
+    const invalid = check(value)
+    if (invalid !== undefined) throw new TypeError(invalid)
+    if (this.closed) throw zmqError("EBADF")
+    this.native.setOption(id, kind, value as number | boolean | string | Buffer | null)
+    warnIfLate(id, this.endpoints)
+    if (id === ZMQ_SNDTIMEO) this.sendTimeout = value as number
+    else if (id === ZMQ_RCVTIMEO) this.receiveTimeout = value as number
   }
 
   /** Sets a write-only byte option that is no property (subscriptions, connect ids). */

@@ -10,6 +10,7 @@ import {optionsOf} from "../options/classes"
 import {assignOptions, notExtensible, onlyGetter, sealIfOwn, sealInstances} from "../sealed"
 import {defaultLinger, SocketEngine} from "./engine"
 import {attachEngine, engine} from "./internals"
+import {lowLevelOptionMethods, type LowLevelOptions} from "./low-level-options"
 import {kindNameOf, socketKinds} from "./kinds"
 
 /** The options a socket constructor accepts: its own options, plus `context`. */
@@ -161,6 +162,13 @@ export class Socket {
 }
 
 sealInstances(Socket)
+
+for (const [name, method] of Object.entries(lowLevelOptionMethods)) {
+  Object.defineProperty(Socket.prototype, name, {value: method, writable: true, configurable: true})
+}
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Socket extends LowLevelOptions {}
 
 /**
  * The options of a generic `new Socket(type, options)`, whose class has no option
