@@ -4,6 +4,8 @@
  * address), and both must observe the same.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
+// Strict code, as v6 users' modules: assigning an unknown or read-only property throws.
+"use strict"
 
 /** The observable shape of an outcome: a value, or an error's public fields. */
 export function outcome(value: unknown): unknown {
@@ -118,7 +120,6 @@ export const parityCases: Record<string, ParityCase> = {
   "Context: unknown option": zmq => attempt(() => new zmq.Context({foo: 1})),
   "Context: unknown property": zmq =>
     attempt(() => {
-      "use strict"
       const c = new zmq.Context()
       c.foo = 1
       return c.foo
@@ -126,16 +127,14 @@ export const parityCases: Record<string, ParityCase> = {
   "Socket: unknown property": zmq =>
     socket(zmq, "Dealer", async s =>
       attempt(() => {
-        "use strict"
-        s.lingr = 0
+          s.lingr = 0
         return s.lingr
       }),
     ),
   "Socket: read-only property": zmq =>
     socket(zmq, "Dealer", async s =>
       attempt(() => {
-        "use strict"
-        s.type = 1
+          s.type = 1
         return s.type
       }),
     ),
@@ -198,6 +197,106 @@ export const parityCases: Record<string, ParityCase> = {
     }
   },
   "send: undefined": zmq => socket(zmq, "Pair", s => attempt(() => s.send(undefined))),
+  "push-pull: multipart round trip": async zmq => {
+    const pull = new zmq.Pull({linger: 0})
+    const push = new zmq.Push({linger: 0})
+    try {
+      await pull.bind("tcp://127.0.0.1:*")
+      push.connect(pull.lastEndpoint)
+      const got: string[][] = []
+      for (let i = 0; i < 5; i++) await push.send([`part ${i}`, Buffer.from([i]), ""])
+      for (let i = 0; i < 5; i++) got.push((await pull.receive()).map((f: Buffer) => f.toString("hex")))
+      return got
+    } finally {
+      pull.close()
+      push.close()
+    }
+  },
+  "req-rep: three requests": async zmq => {
+    const rep = new zmq.Reply({linger: 0})
+    const req = new zmq.Request({linger: 0})
+    try {
+      await rep.bind("tcp://127.0.0.1:*")
+      req.connect(rep.lastEndpoint)
+      const answers: string[] = []
+      for (let i = 0; i < 3; i++) {
+        await req.send(`question ${i}`)
+        const [q] = await rep.receive()
+        await rep.send(`answer to ${q}`)
+        const [a] = await req.receive()
+        answers.push(a.toString())
+      }
+      return answers
+    } finally {
+      rep.close()
+      req.close()
+    }
+  },
+  "router-dealer: routing ids": async zmq => {
+    const router = new zmq.Router({linger: 0})
+    const dealer = new zmq.Dealer({linger: 0, routingId: "d1"})
+    try {
+      await router.bind("tcp://127.0.0.1:*")
+      dealer.connect(router.lastEndpoint)
+      await dealer.send("hello")
+      const [id, body] = await router.receive()
+      await router.send([id, `hi ${body}`])
+      const [reply] = await dealer.receive()
+      return [id.toString(), reply.toString()]
+    } finally {
+      router.close()
+      dealer.close()
+    }
+  },
+  "pub-sub: prefix subscriptions": async zmq => {
+    const pub = new zmq.Publisher({linger: 0})
+    const sub = new zmq.Subscriber({linger: 0})
+    try {
+      await pub.bind("tcp://127.0.0.1:*")
+      sub.connect(pub.lastEndpoint)
+      sub.subscribe("a")
+      const got: string[] = []
+      // A subscription reaches the publisher asynchronously: publish until one arrives.
+      const first = sub.receive()
+      let arrived = false
+      void first.then(() => (arrived = true))
+      while (!arrived) {
+        await pub.send(["a", "probe"])
+        await new Promise(resolve => setTimeout(resolve, 5))
+      }
+      await first
+      // Drain the probes, then a marked sequence.
+      await pub.send(["b", "never"])
+      await pub.send(["a", "end"])
+      for (;;) {
+        const [topic, body] = await sub.receive()
+        if (body.toString() === "end") {
+          got.push(topic.toString())
+          break
+        }
+      }
+      return got
+    } finally {
+      pub.close()
+      sub.close()
+    }
+  },
+  "socket: type, closed, context and defaults": async zmq => {
+    const s = new zmq.Dealer()
+    try {
+      return {
+        type: s.type,
+        closed: s.closed,
+        context: s.context === zmq.context,
+        sendHighWaterMark: s.sendHighWaterMark,
+        immediate: s.immediate,
+        routingId: s.routingId,
+        lastEndpoint: s.lastEndpoint,
+      }
+    } finally {
+      s.close()
+    }
+  },
   "context: unknown property on socket options": zmq =>
     attempt(() => new zmq.Context({blocky: false, ioThreads: 2}).ioThreads),
 }
