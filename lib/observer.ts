@@ -2,6 +2,7 @@
  * Socket events (libzmq's socket monitor) as typed objects: `socket.events`.
  * @module
  */
+import {sealIfOwn, sealInstances} from "./sealed"
 import {randomUUID} from "node:crypto"
 import {endianness} from "node:os"
 import {getSystemErrorMap} from "node:util"
@@ -371,6 +372,8 @@ export class Observer implements EventSubscriber {
     observed.observer = this
     monitoring.add(this.#ref)
     collected.register(observed, {ref: this.#ref, pair}, this.#ref)
+    // Sealed like sockets (zeromq v6 leaves observers open: a deliberate difference).
+    sealIfOwn(this, new.target)
   }
 
   /** Whether the observer was closed (by {@link close}, or because its socket closed). */
@@ -607,3 +610,5 @@ function checkListener(method: string, type: unknown, listener: unknown): void {
     throw new TypeError(`${method}(type, listener): listener must be a function`)
   }
 }
+
+sealInstances(Observer)

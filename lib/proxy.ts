@@ -7,6 +7,7 @@ import {randomUUID} from "node:crypto"
 import {endianness} from "node:os"
 import {binding, type NativeProxy, type NativeSocket} from "./addon"
 import {withCallerStack, zmqError} from "./errors"
+import {sealIfOwn, sealInstances} from "./sealed"
 import {Pair} from "./socket/classes"
 import {engineOf} from "./socket/internals"
 import {Socket} from "./socket/socket"
@@ -121,6 +122,8 @@ export class Proxy<
     this.#backEnd = backEnd
     this.#capture = capture ?? undefined
     this.#native = new binding.Proxy()
+    // Sealed like sockets (zeromq v6 leaves proxies open: a deliberate difference).
+    sealIfOwn(this, new.target)
   }
 
   /** The front-end socket. */
@@ -344,3 +347,5 @@ function decodeStatistics(frames: Buffer[]): ProxyStatistics {
     backEnd: {messagesReceived: e, bytesReceived: f, messagesSent: g, bytesSent: h},
   }
 }
+
+sealInstances(Proxy)
