@@ -5,7 +5,13 @@
 import {binding, type NativeContext, type NativeSocket} from "./addon"
 import {zmqError} from "./errors"
 import type {ContextOptionProperties} from "./generated/context-option-types"
-import {contextOptions, decodeOption, encodeOption, v6OptionError} from "./options"
+import {
+  contextOptions,
+  decodeOption,
+  encodeOption,
+  unknownOptionError,
+  v6OptionError,
+} from "./options"
 import {assignOptions, notExtensible, onlyGetter, sealIfOwn, sealInstances} from "./sealed"
 import type {OptionSpec} from "./options"
 
@@ -106,7 +112,12 @@ export class Context {
     options ??= {}
     if (typeof options !== "object") throw new TypeError("Options must be an object")
     for (const name of Object.keys(options)) {
-      if (!Object.hasOwn(contextOptions, name)) throw notExtensible(name)
+      if (!Object.hasOwn(contextOptions, name)) {
+        throw notExtensible(
+          name,
+          key => unknownOptionError(key, Object.keys(contextOptions)).message,
+        )
+      }
       if (spec(name).access === "r") throw onlyGetter(name, "Context")
     }
     Object.defineProperty(this, core, {value: new ContextCore(internal[0] === shared)})
@@ -175,7 +186,6 @@ export class Context {
 function spec(name: string): OptionSpec {
   return (contextOptions as Record<string, OptionSpec>)[name]
 }
-
 
 // One accessor per option of the table.
 for (const name of Object.keys(contextOptions)) {

@@ -22,9 +22,14 @@ export function sealIfOwn(self: object, newTarget: object): void {
   if (sealedClasses.has(newTarget)) Object.seal(self)
 }
 
-/** The language's own error for a property that a sealed object does not have. */
-export function notExtensible(key: string): TypeError {
-  return new TypeError(`Cannot add property ${key}, object is not extensible`)
+/**
+ * The language's own error for a property that a sealed object does not have; `suggest`
+ * gives the `detail` property (e.g. which option was meant).
+ */
+export function notExtensible(key: string, suggest?: (key: string) => string): TypeError {
+  const error = new TypeError(`Cannot add property ${key}, object is not extensible`)
+  if (suggest !== undefined) Object.assign(error, {detail: suggest(key)})
+  return error
 }
 
 /** The language's own error for assigning a getter-only property. */
@@ -36,9 +41,13 @@ export function onlyGetter(key: string, className: string): TypeError {
  * Assigns constructor options as properties, as zeromq v6 does: an unknown one is the
  * TypeError of a sealed object, a read-only one that of a getter-only property.
  */
-export function assignOptions(self: object, options: object): void {
+export function assignOptions(
+  self: object,
+  options: object,
+  suggest?: (key: string) => string,
+): void {
   for (const [key, value] of Object.entries(options)) {
-    if (!(key in self)) throw notExtensible(key)
+    if (!(key in self)) throw notExtensible(key, suggest)
     ;(self as Record<string, unknown>)[key] = value
   }
 }

@@ -77,9 +77,9 @@ Napi::Value Socket::EndpointAsync(const Napi::CallbackInfo& info) {
   napi_value promise;
   napi_status status = napi_create_promise(env, &work->deferred, &promise);
   if (status == napi_ok) {
-    status = napi_create_async_work(env, nullptr, Napi::String::New(env, "zeromq-napi:bind"),
-                                    EndpointWork::Execute, EndpointWork::Complete, work,
-                                    &work->work);
+    status =
+        napi_create_async_work(env, nullptr, Napi::String::New(env, "zeromq-napi:bind"),
+                               EndpointWork::Execute, EndpointWork::Complete, work, &work->work);
   }
   if (status == napi_ok) status = napi_queue_async_work(env, work->work);
   if (status != napi_ok) {

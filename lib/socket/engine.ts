@@ -359,7 +359,12 @@ export class SocketEngine implements Driven, SendHost, ReceiveHost, ContextMembe
   }
 
   /** Writes an option by libzmq id, as zeromq v6's low-level setters (its texts). */
-  setLowLevelOption(id: unknown, kind: number, value: unknown, check: (value: unknown) => string | undefined): void {
+  setLowLevelOption(
+    id: unknown,
+    kind: number,
+    value: unknown,
+    check: (value: unknown) => string | undefined,
+  ): void {
     if (typeof id !== "number") throw new TypeError("Identifier must be a number")
     const invalid = check(value)
     if (invalid !== undefined) throw new TypeError(invalid)

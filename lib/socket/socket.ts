@@ -6,6 +6,7 @@
 import {Context, context as defaultContext, contextCore} from "../context"
 import {zmqError} from "../errors"
 import {Observer} from "../observer"
+import {unknownOptionError} from "../options"
 import {optionsOf} from "../options/classes"
 import {assignOptions, notExtensible, onlyGetter, sealIfOwn, sealInstances} from "../sealed"
 import {defaultLinger, SocketEngine} from "./engine"
@@ -61,8 +62,9 @@ export class Socket {
       attachEngine(this, created)
       this.#context = context as Context
       sealIfOwn(this, new.target)
-      if (new.target === Socket) assignGenericOptions(created, rest)
-      else assignOptions(this, rest)
+      const suggest = (key: string) => unknownOptionError(key, optionNames(created)).message
+      if (new.target === Socket) assignGenericOptions(created, rest, suggest)
+      else assignOptions(this, rest, suggest)
     } catch (err) {
       // Close now: a half-made socket must not linger until garbage collection.
       created.close()
@@ -163,6 +165,13 @@ export class Socket {
 
 sealInstances(Socket)
 
+/** The option names a socket's constructor takes (for suggestions). */
+function optionNames(created: SocketEngine): string[] {
+  const names = [...created.options.keys()]
+  if (created.kind.receives) names.push("collectMetadata")
+  return names
+}
+
 for (const [name, method] of Object.entries(lowLevelOptionMethods)) {
   Object.defineProperty(Socket.prototype, name, {value: method, writable: true, configurable: true})
 }
@@ -174,14 +183,18 @@ export interface Socket extends LowLevelOptions {}
  * The options of a generic `new Socket(type, options)`, whose class has no option
  * properties: set by name through the engine, with the errors a property would give.
  */
-function assignGenericOptions(created: SocketEngine, options: object): void {
+function assignGenericOptions(
+  created: SocketEngine,
+  options: object,
+  suggest: (key: string) => string,
+): void {
   for (const [key, value] of Object.entries(options)) {
     const spec = created.options.get(key)
     if (key === "collectMetadata" && created.kind.receives) {
       created.setCollectMetadata(value as boolean)
       continue
     }
-    if (spec === undefined) throw notExtensible(key)
+    if (spec === undefined) throw notExtensible(key, suggest)
     if (spec.access === "r") throw onlyGetter(key, "Socket")
     created.setOption(key, value)
   }

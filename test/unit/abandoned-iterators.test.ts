@@ -92,8 +92,9 @@ describe("abandoned iterators and streams", function () {
   })
 
   it("ReadableStream.from(socket) cancelled mid-stream loses nothing", async function () {
-    const from = (ReadableStream as unknown as {from?: (it: AsyncIterable<unknown>) => ReadableStream})
-      .from
+    const from = (
+      ReadableStream as unknown as {from?: (it: AsyncIterable<unknown>) => ReadableStream}
+    ).from
     if (from === undefined) this.skip()
     const {pull, push} = await pipeline()
     await sendRange(push, 1, 2)

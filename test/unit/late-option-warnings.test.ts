@@ -37,7 +37,9 @@ describe("late option warnings", function () {
     dealer.setInt32Option(zmq.ZMQ_RECONNECT_IVL, 50)
     await tick()
     expect(warnings).to.deep.equal([lateOptionWarning, lateOptionWarning])
-    expect(lateOptionWarning).to.equal("Socket option will not take effect until next connect/bind.")
+    expect(lateOptionWarning).to.equal(
+      "Socket option will not take effect until next connect/bind.",
+    )
     dealer.disconnect("tcp://127.0.0.1:1")
     dealer.routingId = "again"
     await tick()

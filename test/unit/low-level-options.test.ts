@@ -30,7 +30,10 @@ describe("low-level option methods", function () {
 
   it("gives v6's errors for bad ids, values and options libzmq refuses", function () {
     const dealer = closing(new Dealer({linger: 0}))
-    expect(() => dealer.getInt32Option("x" as never)).to.throw(TypeError, "Identifier must be a number")
+    expect(() => dealer.getInt32Option("x" as never)).to.throw(
+      TypeError,
+      "Identifier must be a number",
+    )
     expect(() => dealer.setInt32Option(zmq.ZMQ_SNDHWM, "1" as never)).to.throw(
       TypeError,
       "Option value must be a number",

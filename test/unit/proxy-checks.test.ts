@@ -17,7 +17,10 @@ describe("proxy checks", function () {
     })
     await bindAny(front)
     const backOnly = (await new Proxy(front, back).run().catch((e: unknown) => e)) as ZmqError
-    expect(backOnly).to.include({code: "EINVAL", message: "Back-end socket must be bound or connected"})
+    expect(backOnly).to.include({
+      code: "EINVAL",
+      message: "Back-end socket must be bound or connected",
+    })
     // Unbinding counts too: a socket whose only endpoint is gone reaches nobody.
     back.connect("tcp://127.0.0.1:1")
     back.disconnect("tcp://127.0.0.1:1")

@@ -45,7 +45,9 @@ describe("bind and unbind off the main thread", function () {
     expect(pull.closed).to.equal(true)
     await bound
     expect(await received.catch((err: ZmqError) => err.code)).to.equal("EBADF")
-    expect(await pull.bind("tcp://127.0.0.1:*").catch((err: ZmqError) => err.code)).to.equal("EBADF")
+    expect(await pull.bind("tcp://127.0.0.1:*").catch((err: ZmqError) => err.code)).to.equal(
+      "EBADF",
+    )
   })
 
   it("unbinds on the thread pool too, and rejects an unknown endpoint with v6's text", async function () {

@@ -33,12 +33,17 @@ describe("Socket and Context constructors", function () {
         return e
       }
     })()
-    expect(err).to.be.instanceOf(ZmqError).and.include({code: "EINVAL", message: "Invalid argument"})
+    expect(err)
+      .to.be.instanceOf(ZmqError)
+      .and.include({code: "EINVAL", message: "Invalid argument"})
     const D = Dealer as unknown as new (...args: unknown[]) => Dealer
     expect(() => new D(1)).to.throw(TypeError, "Options must be an object")
     expect(closing(new D(null)).closed).to.equal(false)
     const C = Context as unknown as new (...args: unknown[]) => Context
     expect(() => new C(1)).to.throw(TypeError, "Options must be an object")
-    expect(() => new C({foo: 1})).to.throw(TypeError, "Cannot add property foo, object is not extensible")
+    expect(() => new C({foo: 1})).to.throw(
+      TypeError,
+      "Cannot add property foo, object is not extensible",
+    )
   })
 })

@@ -59,7 +59,11 @@ describe("v6 error texts", function () {
     expect(type.detail).to.include("sendHighWaterMark")
     const range = caught(() => (dealer.sendHighWaterMark = -5))
     expect(range).to.be.instanceOf(ZmqError)
-    expect(range).to.include({code: "EINVAL", message: "Invalid argument", option: "sendHighWaterMark"})
+    expect(range).to.include({
+      code: "EINVAL",
+      message: "Invalid argument",
+      option: "sendHighWaterMark",
+    })
     expect(range.detail).to.match(/>= 0, got -5/)
   })
 

@@ -12,7 +12,10 @@ export function outcome(value: unknown): unknown {
   if (value instanceof Error) {
     const err = value as Error & {code?: unknown; errno?: unknown; address?: unknown}
     return {
-      error: err.constructor === TypeError || err.constructor === RangeError ? err.constructor.name : "Error",
+      error:
+        err.constructor === TypeError || err.constructor === RangeError
+          ? err.constructor.name
+          : "Error",
       message: err.message,
       code: err.code,
       errno: err.errno,
@@ -127,14 +130,14 @@ export const parityCases: Record<string, ParityCase> = {
   "Socket: unknown property": zmq =>
     socket(zmq, "Dealer", async s =>
       attempt(() => {
-          s.lingr = 0
+        s.lingr = 0
         return s.lingr
       }),
     ),
   "Socket: read-only property": zmq =>
     socket(zmq, "Dealer", async s =>
       attempt(() => {
-          s.type = 1
+        s.type = 1
         return s.type
       }),
     ),
@@ -205,7 +208,8 @@ export const parityCases: Record<string, ParityCase> = {
       push.connect(pull.lastEndpoint)
       const got: string[][] = []
       for (let i = 0; i < 5; i++) await push.send([`part ${i}`, Buffer.from([i]), ""])
-      for (let i = 0; i < 5; i++) got.push((await pull.receive()).map((f: Buffer) => f.toString("hex")))
+      for (let i = 0; i < 5; i++)
+        got.push((await pull.receive()).map((f: Buffer) => f.toString("hex")))
       return got
     } finally {
       pull.close()

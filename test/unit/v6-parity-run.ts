@@ -6,8 +6,10 @@
 import {parityCases} from "./v6-parity-cases"
 
 async function main(): Promise<void> {
-  const zmq: unknown =
-    process.argv[2] === "v6" ? await import("zeromq") : await import("../../lib/index")
+  // One implementation per process: only the one asked for is loaded.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const zmq: unknown = process.argv[2] === "v6" ? require("zeromq") : require("../../lib")
+  /* eslint-enable @typescript-eslint/no-require-imports */
   for (const [name, program] of Object.entries(parityCases)) {
     let result: unknown
     try {

@@ -17,7 +17,18 @@ describe("a v6-style ZAP handler replying with null frames", function () {
     await handler.bind("inproc://zeromq.zap.01")
     const requests: string[][] = []
     void (async () => {
-      for await (const [id, delimiter, version, requestId, , , , mechanism, user, password] of handler) {
+      for await (const [
+        id,
+        delimiter,
+        version,
+        requestId,
+        ,
+        ,
+        ,
+        mechanism,
+        user,
+        password,
+      ] of handler) {
         requests.push([String(mechanism), String(user), String(password)])
         const ok = String(user) === "admin" && String(password) === "secret"
         await handler.send([
