@@ -251,10 +251,9 @@ describe("CURVE security", () => {
       .to.throw(ZmqError)
       .with.property("detail")
       .match(/curvePublicKey.*32-byte/)
-    expect(() => new Push({context, curveSecretKey: 7 as unknown as string})).to.throw(
-      TypeError,
-      /curveSecretKey/,
-    )
+    expect(() => new Push({context, curveSecretKey: 7 as unknown as string}))
+      .to.throw(TypeError, "Option value must be a string or buffer")
+      .with.property("option", "curveSecretKey")
     expect(() => new Push({context, curveServerKey: "\u00e9".repeat(40)}))
       .to.throw(ZmqError)
       .with.property("detail")
