@@ -197,18 +197,19 @@ describe("the socket observer", () => {
   it("ends iteration with an end event when the socket closes", async () => {
     const router = track(new zmq.Router())
     const seen: zmq.EventType[] = []
-    let bound: Promise<void> | undefined
+    let markBound!: () => void
+    const bound = new Promise<void>(resolve => (markBound = resolve))
     const iterated = (async () => {
       for await (const event of router.events) {
         seen.push(event.type)
         // The event can come before bind() resolved: until then (zeromq v6's rule) an
         // unbind() fails with EBUSY.
-        if (event.type === "bind") await bound!.then(() => router.unbind(event.address))
+        if (event.type === "bind") await bound.then(() => router.unbind(event.address))
         if (event.type === "close") router.close()
       }
     })()
-    bound = router.bind("tcp://127.0.0.1:*")
-    await bound
+    await router.bind("tcp://127.0.0.1:*")
+    markBound()
     await within(iterated, 5000, "iteration")
     expect(seen).to.deep.equal(["bind", "close", "end"])
     expect(router.events.closed).to.equal(true)

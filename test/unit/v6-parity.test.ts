@@ -11,7 +11,7 @@ import {parityCases} from "./v6-parity-cases"
  */
 const deliberate: Record<string, string> = {
   "unbindSync: unknown endpoint":
-    "v6's unbindSync() ignores libzmq's answer; here it unbinds and reports ENOENT like unbind()",
+    "v6's unbindSync() binds instead of unbinding (a v6 bug); here it unbinds and reports ENOENT like unbind()",
   "option: closed socket":
     "v6 passes the closed socket's null pointer to libzmq (ENOTSOCK); here: EBADF, Socket is closed",
   "Observer: closed socket": "as above: EBADF instead of v6's accidental ENOTSOCK",
