@@ -324,6 +324,11 @@ export class Observer implements EventSubscriber {
   readonly #ref: WeakRef<SocketEngine>
   /** close() was called, or monitoring ended. */
   #closed = false
+  /**
+   * close() was called while a proxy or a bind held the socket: it completes when the
+   * socket is given back. @internal
+   */
+  declare closePending: boolean
   /** The internal socket is closed: no further events. */
   #finished = false
   readonly #events = new Fifo<Event>()
@@ -372,6 +377,7 @@ export class Observer implements EventSubscriber {
     observed.observer = this
     monitoring.add(this.#ref)
     collected.register(observed, {ref: this.#ref, pair}, this.#ref)
+    this.closePending = false
     // Sealed like sockets (zeromq v6 leaves observers open: a deliberate difference).
     sealIfOwn(this, new.target)
   }
@@ -400,10 +406,15 @@ export class Observer implements EventSubscriber {
     try {
       this.#socket.call(native => native.monitor(null, 0))
     } catch (err) {
-      // A closed socket has no monitor any more; other failures (a socket in use by a
-      // proxy) leave everything as it was.
-      if (!(err instanceof ZmqError && err.code === "EBADF")) throw err
+      // A closed socket has no monitor any more. While a proxy or a bind holds the socket
+      // the monitor cannot stop now: the engine calls close() again when it is given back
+      // (close() never throws).
+      if (err instanceof ZmqError && err.code === "EBUSY") {
+        this.closePending = true
+        return
+      }
     }
+    this.closePending = false
     this.#closed = true
     this.#forget()
     this.#pump?.abort()

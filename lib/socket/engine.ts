@@ -37,6 +37,8 @@ interface WatchOperation extends Operation<number> {
 /** What stops with the socket before it closes (its observer). */
 export interface Companion {
   close(): void
+  /** close() waits for the socket to be given back by a proxy or a bind. */
+  readonly closePending: boolean
 }
 
 /**
@@ -110,13 +112,14 @@ export class SocketEngine implements Driven, SendHost, ReceiveHost, ContextMembe
    */
   close(): void {
     if (this.closed) return
-    // libzmq requires the monitor to stop before its socket closes.
-    this.observer?.close()
     if (this.native.lent) {
-      // A proxy thread uses the libzmq socket: end the proxy, close when it gives it back.
+      // A proxy or a bind uses the libzmq socket on another thread: end the proxy, close
+      // (the observer first) when the socket is given back (rearm).
       this.#closeOnReturn = true
       this.borrower?.()
     } else {
+      // libzmq requires the monitor to stop before its socket closes.
+      this.observer?.close()
       this.native.close()
     }
     this.closed = true
@@ -262,10 +265,13 @@ export class SocketEngine implements Driven, SendHost, ReceiveHost, ContextMembe
   rearm(): void {
     if (this.#closeOnReturn) {
       this.#closeOnReturn = false
-      this.observer?.close()
+      // The addon stops the monitor before it closes the socket; the observer then
+      // finds it closed and ends.
       this.native.close()
+      this.observer?.close()
       return
     }
+    if (this.observer?.closePending) this.observer.close()
     this.readiness.arm()
   }
 

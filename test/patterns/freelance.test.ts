@@ -328,7 +328,7 @@ describe("patterns: Freelance", function () {
     client.connect("tcp://127.0.0.1:1")
     // A second pipe with the same routing id would abort inside libzmq.
     expect(() => client.connect("tcp://127.0.0.1:1")).to.throw(Error, /Already connected/)
-    expect(() => client.request(null as never)).to.throw(TypeError)
+    expect(() => client.request({} as never)).to.throw(TypeError)
     expect(() => client.request("x", {signal: "stop" as never})).to.throw(TypeError, /signal/)
     await client.close()
   })

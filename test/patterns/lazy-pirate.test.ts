@@ -238,7 +238,7 @@ describe("patterns: Lazy Pirate", function () {
     expect(make({}, "nonsense://x")).to.throw(ZmqError)
 
     const client = closing(new LazyPirateClient(endpoint))
-    expect(() => client.request(42 as never)).to.throw(TypeError)
+    expect(() => client.request({} as never)).to.throw(TypeError)
     expect(() => client.request([])).to.throw(TypeError)
     expect(() => client.request("x", {signal: {} as AbortSignal})).to.throw(TypeError, /signal/)
     void client.close()

@@ -761,7 +761,9 @@ describe("patterns: Majordomo", function () {
       RangeError,
       /liveness/,
     )
-    expect(() => new MajordomoWorker("nowhere", "s", handler)).to.throw(/nowhere/)
+    expect(() => new MajordomoWorker("nowhere", "s", handler))
+      .to.throw("Invalid argument")
+      .with.property("address", "nowhere")
     expect(() => new MajordomoClient(endpoint, {timeout: -1})).to.throw(RangeError, /timeout/)
     expect(() => new MajordomoClient(endpoint, {retries: 0})).to.throw(RangeError, /retries/)
     expect(() => new MajordomoClient(42 as never)).to.throw(TypeError, /brokerEndpoint/)

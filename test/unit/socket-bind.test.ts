@@ -39,11 +39,14 @@ describe("bind and unbind off the main thread", function () {
 
   it("close() during a bind closes when the bind has ended; pending operations reject", async function () {
     const pull = new Pull({linger: 0})
+    const observer = pull.events // its monitor must stop too, later
     const bound = pull.bind("tcp://127.0.0.1:*")
     const received = pull.receive()
+    expect(() => observer.close()).not.to.throw()
     expect(() => pull.close()).not.to.throw()
     expect(pull.closed).to.equal(true)
     await bound
+    expect(observer.closed).to.equal(true)
     expect(await received.catch((err: ZmqError) => err.code)).to.equal("EBADF")
     expect(await pull.bind("tcp://127.0.0.1:*").catch((err: ZmqError) => err.code)).to.equal(
       "EBADF",
