@@ -2,6 +2,7 @@
  * Socket events (libzmq's socket monitor) as typed objects: `socket.events`.
  * @module
  */
+import {rejectInsteadOfThrowing} from "./rejecting"
 import {sealIfOwn, sealInstances} from "./sealed"
 import {randomUUID} from "node:crypto"
 import {endianness} from "node:os"
@@ -623,3 +624,5 @@ function checkListener(method: string, type: unknown, listener: unknown): void {
 }
 
 sealInstances(Observer)
+// receive() in emitter mode rejects (the promise-returning API never throws).
+rejectInsteadOfThrowing(Observer.prototype, "receive")

@@ -3,6 +3,7 @@
  * @module
  */
 import {zmqError} from "./errors"
+import {rejectInsteadOfThrowing} from "./rejecting"
 import {Socket} from "./socket/socket"
 import {engineOf} from "./socket/internals"
 import {OperationQueue, type Operation} from "./socket/operation"
@@ -266,3 +267,6 @@ function checkOptions(options: PollOptions | undefined): {
   }
   return {timeout: timeout > MAX_TIMEOUT ? -1 : timeout, signal}
 }
+
+// Argument errors reject (the promise-returning API never throws).
+rejectInsteadOfThrowing(Poller.prototype, "wait")

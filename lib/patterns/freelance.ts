@@ -4,7 +4,7 @@
  * @module
  */
 import {type Context, Router, type MessageLike} from "../index"
-import {zmqError, checkMessage} from "../internal"
+import {zmqError, checkMessage, rejectInsteadOfThrowing} from "../internal"
 import {RequestTimeoutError} from "./errors"
 import {ignore, Liveness} from "./retry"
 import {
@@ -499,3 +499,6 @@ export class FreelanceServer {
 function closedError(what = "client") {
   return zmqError("EBADF", `The Freelance ${what} is closed`)
 }
+
+// Argument errors reject (the promise-returning API never throws).
+rejectInsteadOfThrowing(FreelanceClient.prototype, "request")

@@ -2,7 +2,7 @@
  * The Majordomo client (MDP/0.1 or MDP/0.2).
  * @module
  */
-import {zmqError} from "../internal"
+import {rejectInsteadOfThrowing, zmqError} from "../internal"
 import {Dealer, type MessageLike} from "../index"
 import {RequestTimeoutError} from "./errors"
 import {checkCount, checkFunction, checkMs, checkOptions} from "./util"
@@ -246,3 +246,6 @@ export class MajordomoClient {
     }
   }
 }
+
+// Argument errors reject (the promise-returning API never throws).
+rejectInsteadOfThrowing(MajordomoClient.prototype, "request")
