@@ -1,4 +1,7 @@
 import {expect} from "chai"
+import {once} from "node:events"
+import * as path from "node:path"
+import {Worker} from "node:worker_threads"
 import {Pull, Push, ZmqError} from "../../lib"
 import {closeAll, closing, isPending, runChild} from "../helpers"
 
@@ -72,6 +75,21 @@ describe("bind and unbind off the main thread", function () {
     for (let i = 0; i < 3; i++) {
       const result = await runChild(source)
       expect(result.code, result.stderr).to.equal(0)
+    }
+  })
+
+  it("a worker terminated during a bind ends cleanly (the socket is abandoned to the bind)", async function () {
+    const entry = path.resolve(__dirname, "../../dist/cjs/index.js")
+    for (let i = 0; i < 10; i++) {
+      const worker = new Worker(
+        `const zmq = require(${JSON.stringify(entry)})
+        const pull = new zmq.Pull({linger: 0})
+        pull.bind("tcp://127.0.0.1:*").catch(() => {})
+        require("node:worker_threads").parentPort.postMessage("binding")`,
+        {eval: true},
+      )
+      await once(worker, "message")
+      expect(await worker.terminate()).to.equal(1)
     }
   })
 })
