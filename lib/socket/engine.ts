@@ -118,6 +118,7 @@ export class SocketEngine implements Driven, SendHost, ReceiveHost, ContextMembe
       this.#closeOnReturn = true
       this.borrower?.()
     } else {
+      this.#lastLook()
       // libzmq requires the monitor to stop before its socket closes.
       this.observer?.close()
       this.native.close()
@@ -128,6 +129,17 @@ export class SocketEngine implements Driven, SendHost, ReceiveHost, ContextMembe
     this.sender.close()
     this.receiver.close()
     this.watchers.rejectAll(() => zmqError("EBADF"))
+  }
+
+  /**
+   * As zeromq v6 does on close: receives still waiting get the messages that have already
+   * arrived (one look, without waiting), before the rest end. A message that came in this
+   * very turn is not dropped for want of a wake-up.
+   */
+  #lastLook(): void {
+    if (this.receiver.queue.length === 0) return
+    this.readiness.budget = Math.max(this.readiness.budget, this.receiver.queue.length)
+    this.receiver.dispatch()
   }
 
   // ---- the readiness loop's view (Driven) -------------------------------------------

@@ -146,4 +146,17 @@ describe("abandoned iterators and streams", function () {
     expect(got.length).to.equal(sent)
     expect(got).to.deep.equal(Array.from({length: sent}, (_, i) => i + 1))
   })
+
+  it("close() gives a waiting receive the message that already arrived (as zeromq v6)", async function () {
+    const pull = closing(new Pull({linger: 0}))
+    const push = closing(new Push({linger: 0}))
+    await pull.bind("inproc://abandoned-last-look")
+    push.connect("inproc://abandoned-last-look")
+    const received = pull.receive()
+    const iterated = pull[Symbol.asyncIterator]().next()
+    await push.send("arrived") // in libzmq's pipe now; its wake-up has not run yet
+    pull.close()
+    expect(String((await received)[0])).to.equal("arrived")
+    expect(await iterated).to.deep.equal({value: undefined, done: true})
+  })
 })
