@@ -426,17 +426,19 @@ export class Observer implements EventSubscriber {
   /**
    * Resolves with the next event, waiting for one when none is queued. Rejects with
    * code `EBADF` once the observer is closed and its last event (`end`) was read.
-   * @throws ZmqError with code `EBUSY` (synchronously) in emitter mode.
+   * Rejects with a ZmqError with code `EBUSY` in emitter mode (zeromq v6's text).
    */
   receive(options?: OperationOptions): Promise<Event> {
     if (this.#listeners !== undefined) {
       throw zmqError(
         "EBUSY",
-        "The observer is in event emitter mode (on() was called): receive() is not available",
+        "Observer is in event emitter mode. After a call to events.on() it is not possible " +
+          "to read events with events.receive().",
       )
     }
     if (this.#events.length > 0) return Promise.resolve(this.#events.shift()!)
-    if (this.#finished) return Promise.reject(zmqError("EBADF", "Observer is closed"))
+    // zeromq v6's text for a closed observer.
+    if (this.#finished) return Promise.reject(zmqError("EBADF"))
     const pending = this.#waiting.add<Event>({} as Waiter, {signal: options?.signal})
     this.#updatePump()
     return pending
@@ -578,7 +580,7 @@ export class Observer implements EventSubscriber {
       waiter.reject(
         error instanceof ZmqError && error.code !== "EBADF"
           ? error
-          : zmqError("EBADF", "Observer is closed"),
+          : zmqError("EBADF"),
       )
     }
   }

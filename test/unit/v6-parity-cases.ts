@@ -185,6 +185,22 @@ export const parityCases: Record<string, ParityCase> = {
     s.close()
     return attempt(() => new zmq.Observer(s))
   },
+  "Observer: receive in emitter mode": zmq =>
+    socket(zmq, "Dealer", async s => {
+      s.events.on("bind", () => {})
+      return attempt(() => s.events.receive())
+    }),
+  "Observer: receive after close": zmq =>
+    socket(zmq, "Dealer", async s => {
+      const observer = s.events
+      observer.close()
+      // Read what is left (the end event, in this package) until the observer refuses.
+      for (let i = 0; i < 3; i++) {
+        const result = await attempt(() => observer.receive())
+        if ((result as {error?: string}).error !== undefined) return result
+      }
+      return "no error"
+    }),
   "send: null and number frames": async zmq => {
     const a = new zmq.Pair({linger: 0})
     const b = new zmq.Pair({linger: 0})
