@@ -577,11 +577,7 @@ export class Observer implements EventSubscriber {
     if (!this.#pair.closed) this.#pair.close()
     this.#deliver()
     for (const waiter of this.#waiting.drain()) {
-      waiter.reject(
-        error instanceof ZmqError && error.code !== "EBADF"
-          ? error
-          : zmqError("EBADF"),
-      )
+      waiter.reject(error instanceof ZmqError && error.code !== "EBADF" ? error : zmqError("EBADF"))
     }
   }
 
