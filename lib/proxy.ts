@@ -67,8 +67,10 @@ function notRunning(): Error {
  * what the proxy took from libzmq itself.
  *
  * While it runs, the proxy owns its sockets: every call on them (`send`, `receive`,
- * `bind`, options, `close`, …) fails with a `ZmqError` with code `EBUSY`. When
- * it has ended they work again (zeromq v6 closes them instead: close them yourself).
+ * `bind`, options, …) fails with a `ZmqError` with code `EBUSY`, except `close()`,
+ * which terminates the proxy and closes the socket once the proxy has given it back.
+ * When it has ended they work again (zeromq v6 closes them instead: close them yourself).
+ * Its ends must be bound or connected (zeromq v6's check): `run()` rejects otherwise.
  * A running proxy keeps the process alive, and is not garbage collected.
  */
 export class Proxy<

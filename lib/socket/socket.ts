@@ -145,8 +145,11 @@ export class Socket {
   }
 
   /**
-   * Closes the socket. Pending sends and receives reject with code `EBADF`; libzmq
-   * keeps trying to deliver accepted messages for `linger` milliseconds.
+   * Closes the socket; never throws. Receives still waiting first get the messages that
+   * have already arrived (as in zeromq v6), then pending sends and receives reject with
+   * code `EBADF` (iterations end); libzmq keeps trying to deliver accepted messages for
+   * `linger` milliseconds. During a `bind()`/`unbind()` the socket closes when that has
+   * ended; a running proxy that holds it is terminated first.
    */
   close(): void {
     this[engine].close()
