@@ -103,7 +103,8 @@ export class SocketEngine implements Driven, SendHost, ReceiveHost, ContextMembe
 
   /** Whether a running proxy holds the socket. */
   get lent(): boolean {
-    return !this.closed && this.native.lent
+    // A bind on the thread pool lends the libzmq socket too, but only for a moment.
+    return !this.closed && this.native.lent && !this.readiness.blocked
   }
 
   /**

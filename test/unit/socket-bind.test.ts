@@ -2,7 +2,7 @@ import {expect} from "chai"
 import {once} from "node:events"
 import * as path from "node:path"
 import {Worker} from "node:worker_threads"
-import {Pull, Push, ZmqError} from "../../lib"
+import {Context, Pull, Push, ZmqError} from "../../lib"
 import {closeAll, closing, isPending, runChild} from "../helpers"
 
 const blocked = "Socket is blocked by a bind or unbind operation"
@@ -92,5 +92,14 @@ describe("bind and unbind off the main thread", function () {
       // Terminated (1), or ended on its own when the bind was done (0): either way, no crash.
       expect([0, 1]).to.include(await worker.terminate())
     }
+  })
+
+  it("a context closes during a bind: the socket closes when the bind has ended", async function () {
+    const context = new Context()
+    const pull = new Pull({context, linger: 0})
+    const bound = pull.bind("tcp://127.0.0.1:*")
+    await context.close()
+    expect(pull.closed).to.equal(true)
+    await bound
   })
 })
