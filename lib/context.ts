@@ -106,7 +106,11 @@ export class Context {
   declare readonly [core]: ContextCore
   #closing: Promise<void> | undefined
 
-  /** @param options Context options to set. An unknown option is a TypeError. */
+  /**
+   * A new context (its own I/O threads and sockets), with `options` set.
+   * @param options Context options to set. An unknown option is a TypeError (zeromq v6's
+   *   text, the sealed object's), with the meant option in `detail`.
+   */
   constructor(options: ContextOptions | null = {}, ...internal: unknown[]) {
     // zeromq v6's checks and texts; v6 seals contexts too.
     options ??= {}

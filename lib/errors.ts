@@ -66,6 +66,7 @@ export class ZmqError extends Error {
   /** What was wrong, where zeromq v6's message says only "Invalid argument". */
   declare readonly detail?: string
 
+  /** An error with a libzmq error code (e.g. `"EAGAIN"`), errno and endpoint. */
   constructor(message: string, code: string, errno?: number, address?: string) {
     super(message)
     this.name = "ZmqError"
