@@ -5,7 +5,14 @@
 import {binding, type NativeContext, type NativeSocket} from "./addon"
 import {zmqError} from "./errors"
 import type {ContextOptionProperties} from "./generated/context-option-types"
-import {contextOptions, decodeOption, encodeOption, unknownOptionError} from "./options"
+import {
+  contextOptions,
+  decodeOption,
+  encodeOption,
+  unknownOptionError,
+  v6OptionError,
+} from "./options"
+import {assignOptions, notExtensible, onlyGetter, sealIfOwn, sealInstances} from "./sealed"
 import type {OptionSpec} from "./options"
 
 /**
@@ -101,21 +108,54 @@ export class Context {
 
   /**
    * A new context (its own I/O threads and sockets), with `options` set.
-   * @param options Context options to set. An unknown option is a TypeError.
+   * @param options Context options to set. An unknown option is a TypeError (zeromq v6's
+   *   text, the sealed object's), with the meant option in `detail`.
    */
-  constructor(options: ContextOptions = {}, ...internal: unknown[]) {
-    if (options === null || typeof options !== "object") {
-      throw new TypeError("Context options must be an object")
-    }
+  constructor(options: ContextOptions | null = {}, ...internal: unknown[]) {
+    // zeromq v6's checks and texts; v6 seals contexts too.
+    options ??= {}
+    if (typeof options !== "object") throw new TypeError("Options must be an object")
     for (const name of Object.keys(options)) {
-      if (!Object.hasOwn(contextOptions, name) || spec(name).access === "r") {
-        throw unknownOptionError(name, writableNames())
+      if (!Object.hasOwn(contextOptions, name)) {
+        throw notExtensible(
+          name,
+          key => unknownOptionError(key, Object.keys(contextOptions)).message,
+        )
       }
+      if (spec(name).access === "r") throw onlyGetter(name, "Context")
     }
     Object.defineProperty(this, core, {value: new ContextCore(internal[0] === shared)})
-    for (const [name, value] of Object.entries(options)) {
-      ;(this as Record<string, unknown>)[name] = value
-    }
+    sealIfOwn(this, new.target)
+    assignOptions(this, options)
+  }
+
+  /** zeromq v6's low-level option access: reads context option `option` (a `ZMQ_*` id) as a boolean. */
+  getBoolOption(option: number): boolean {
+    return this.getInt32Option(option) !== 0
+  }
+
+  /** Writes a boolean context option by id (zeromq v6's low-level access). */
+  setBoolOption(option: number, value: boolean): void {
+    if (typeof value !== "boolean") throw new TypeError("Option value must be a boolean")
+    this.setInt32Option(option, value ? 1 : 0)
+  }
+
+  /** Reads an int context option by id (zeromq v6's low-level access). */
+  getInt32Option(option: number): number {
+    if (typeof option !== "number") throw new TypeError("Identifier must be a number")
+    return this[core].native.getOption(option)
+  }
+
+  /** Writes an int context option by id (zeromq v6's low-level access). */
+  setInt32Option(option: number, value: number): void {
+    if (typeof option !== "number") throw new TypeError("Identifier must be a number")
+    if (typeof value !== "number") throw new TypeError("Option value must be a number")
+    this[core].native.setOption(option, value)
+  }
+
+  /** Closes it, for `await using` (TypeScript 5.2+, explicit resource management). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
   }
 
   /** Whether {@link close} was called. */
@@ -151,10 +191,6 @@ function spec(name: string): OptionSpec {
   return (contextOptions as Record<string, OptionSpec>)[name]
 }
 
-function writableNames(): string[] {
-  return Object.keys(contextOptions).filter(name => spec(name).access !== "r")
-}
-
 // One accessor per option of the table.
 for (const name of Object.keys(contextOptions)) {
   const option = spec(name)
@@ -169,13 +205,20 @@ for (const name of Object.keys(contextOptions)) {
       option.access === "r"
         ? undefined
         : function (this: Context, value: unknown) {
-            const encoded = encodeOption(name, option, value)
+            let encoded: ReturnType<typeof encodeOption>
+            try {
+              encoded = encodeOption(name, option, value)
+            } catch (err) {
+              throw v6OptionError(name, option, err, () => zmqError("EINVAL"))
+            }
             this[core].native.setOption(option.id, Number(encoded))
           },
     configurable: true,
     enumerable: false,
   })
 }
+
+sealInstances(Context)
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface Context extends ContextOptionProperties {}

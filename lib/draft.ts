@@ -28,6 +28,7 @@ import type {
   ServerOptions,
 } from "./generated/socket-option-types"
 import type {Message, MessageLike} from "./message"
+import {checkAddress, withAddress} from "./socket/engine"
 import {defineSocketClass} from "./socket/define"
 import {engine} from "./socket/internals"
 import {SocketType, type SocketClassName} from "./socket/kinds"
@@ -172,10 +173,15 @@ export class Peer extends Socket {
 
   /** Connects to a peer and returns the routing id to send to it with. */
   connectPeer(address: string): number {
-    if (typeof address !== "string")
-      throw new TypeError("connectPeer(address): address must be a string")
+    checkAddress(address)
     const socket = this[engine]
-    const routingId = socket.call(native => native.connectPeer(address), address)
+    let routingId: number
+    try {
+      routingId = socket.call(native => native.connectPeer(address))
+    } catch (err) {
+      throw withAddress(err, address)
+    }
+    socket.endpoints++
     socket.readiness.recheck()
     return routingId
   }

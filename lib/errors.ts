@@ -61,6 +61,10 @@ export class ZmqError extends Error {
   readonly errno: number
   /** The endpoint of a failed `bind`, `unbind`, `connect` or `disconnect`. */
   readonly address?: string
+  /** The option whose value was refused (code `EINVAL` from an option property). */
+  declare readonly option?: string
+  /** What was wrong, where zeromq v6's message says only "Invalid argument". */
+  declare readonly detail?: string
 
   /** An error with a libzmq error code (e.g. `"EAGAIN"`), errno and endpoint. */
   constructor(message: string, code: string, errno?: number, address?: string) {
@@ -92,10 +96,19 @@ export function codeOf(errno: number): string | undefined {
   return codes.get(errno)
 }
 
-/** The messages of errors this library reports itself (zeromq v6's texts). */
+/**
+ * The messages of errors this library reports itself: zeromq v6's texts (the addon uses
+ * the same ones: native/util/errors.cc).
+ */
 const messages: Readonly<Record<string, string>> = {
   EAGAIN: "Operation was not possible or timed out",
   EBADF: "Socket is closed",
+  EBUSY: "Socket is busy",
+  EFAULT: "Context is closed",
+  EINVAL: "Invalid argument",
+  EMFILE: "Too many open file descriptors",
+  ENOENT: "No such endpoint",
+  EADDRINUSE: "Address already in use",
   ETERM: "Context was terminated",
 }
 

@@ -84,6 +84,8 @@ export {
 } from "./observer"
 export {Poller, type PollEvent, type PollInterest, type PollOptions} from "./poller"
 export {defaultLinger} from "./socket/engine"
+export {lateOptionWarning, setLateOptionWarnings} from "./socket/late-options"
+export type {LowLevelOptions} from "./socket/low-level-options"
 export type {Frame, Metadata} from "./socket/metadata"
 export type {OperationOptions, Readable} from "./socket/readable"
 export type {DraftSendOptions, TrackedSend} from "./socket/send"

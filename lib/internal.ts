@@ -6,5 +6,6 @@
  */
 export {zmqError} from "./errors"
 export {checkMessage} from "./message"
+export {rejectInsteadOfThrowing} from "./rejecting"
 export {Fifo} from "./socket/fifo"
 export {OperationQueue, settle, type Operation, type WaitOptions} from "./socket/operation"

@@ -22,11 +22,11 @@ export const BufferView = (
 
 /**
  * What can be sent as one frame: bytes (a Buffer, any TypedArray, a DataView, an
- * ArrayBuffer or SharedArrayBuffer) or a string, sent as UTF-8. Nothing else is
- * converted: numbers, `null` and objects are a TypeError (zeromq v6 converted them
- * with `String()`).
+ * ArrayBuffer or SharedArrayBuffer), a string (sent as UTF-8), a number (sent as its
+ * decimal string, `String(n)`) or `null` (an empty frame), as in zeromq v6. Anything
+ * else (objects, booleans, `undefined`) is a TypeError.
  */
-export type MessageLike = ArrayBufferView | ArrayBuffer | SharedArrayBuffer | string
+export type MessageLike = ArrayBufferView | ArrayBuffer | SharedArrayBuffer | string | number | null
 
 /** Sizes that decide how bytes move between JavaScript and libzmq. */
 export interface FrameThresholds {
@@ -120,6 +120,11 @@ function prepareFrame(frame: unknown, index: number | undefined): unknown {
   } else if (hasSharedArrayBuffer && frame instanceof SharedArrayBuffer) {
     // Shared memory can be neither detached nor freed while the view holds it.
     return new Uint8Array(frame)
+  } else if (frame === null) {
+    // zeromq v6's conventions (ZAP replies end in `null, null`): here, off the fast path.
+    return ""
+  } else if (typeof frame === "number") {
+    return String(frame)
   } else {
     return undefined
   }
@@ -135,7 +140,7 @@ function prepareFrame(frame: unknown, index: number | undefined): unknown {
 function notAFrame(index: number, frame: unknown): TypeError {
   return new TypeError(
     `Message frame ${index} must be a Buffer, TypedArray, DataView, ArrayBuffer, ` +
-      `SharedArrayBuffer or string, got ${describe(frame)}`,
+      `SharedArrayBuffer, string, number or null, got ${describe(frame)}`,
   )
 }
 
@@ -151,9 +156,11 @@ export function prepareMessage(message: unknown): unknown {
   if (!Array.isArray(message)) {
     const frame = prepareFrame(message, undefined)
     if (frame !== undefined) return frame
+    // zeromq v6's text for a missing message.
+    if (message === undefined) throw new TypeError("Message must be present")
     throw new TypeError(
       "A message must be a Buffer, TypedArray, DataView, ArrayBuffer, SharedArrayBuffer, " +
-        `string or an array of those, got ${describe(message)}`,
+        `string, number, null or an array of those, got ${describe(message)}`,
     )
   }
   if (message.length === 0) throw new TypeError("A multipart message needs at least one frame")

@@ -2,6 +2,8 @@
  * Socket events (libzmq's socket monitor) as typed objects: `socket.events`.
  * @module
  */
+import {rejectInsteadOfThrowing} from "./rejecting"
+import {sealIfOwn, sealInstances} from "./sealed"
 import {randomUUID} from "node:crypto"
 import {endianness} from "node:os"
 import {getSystemErrorMap} from "node:util"
@@ -334,6 +336,11 @@ export class Observer implements EventSubscriber {
   readonly #ref: WeakRef<SocketEngine>
   /** close() was called, or monitoring ended. */
   #closed = false
+  /**
+   * close() was called while a proxy or a bind held the socket: it completes when the
+   * socket is given back. @internal
+   */
+  declare closePending: boolean
   /** The internal socket is closed: no further events. */
   #finished = false
   readonly #events = new Fifo<Event>()
@@ -350,7 +357,13 @@ export class Observer implements EventSubscriber {
    * current observer (making one when there is none).
    */
   constructor(socket: ObservableSocket) {
-    const observed = engineOf(socket, "Observer(socket): socket")
+    let observed: SocketEngine
+    try {
+      observed = engineOf(socket)
+    } catch {
+      // zeromq v6's text.
+      throw new TypeError("Socket must be a socket object")
+    }
     if (observed.closed) throw zmqError("EBADF")
     observed.observer?.close()
     const address = `inproc://zeromq-napi.monitor.${randomUUID()}`
@@ -378,11 +391,24 @@ export class Observer implements EventSubscriber {
     observed.observer = this
     monitoring.add(this.#ref)
     collected.register(observed, {ref: this.#ref, pair}, this.#ref)
+    this.closePending = false
+    // Sealed like sockets (zeromq v6 leaves observers open: a deliberate difference).
+    sealIfOwn(this, new.target)
   }
 
   /** Whether the observer was closed (by {@link close}, or because its socket closed). */
   get closed(): boolean {
     return this.#closed
+  }
+
+  /** Closes it, for `using` (TypeScript 5.2+, explicit resource management). */
+  [Symbol.dispose](): void {
+    this.close()
+  }
+
+  /** Closes it, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close()
   }
 
   /**
@@ -394,10 +420,15 @@ export class Observer implements EventSubscriber {
     try {
       this.#socket.call(native => native.monitor(null, 0))
     } catch (err) {
-      // A closed socket has no monitor any more; other failures (a socket in use by a
-      // proxy) leave everything as it was.
-      if (!(err instanceof ZmqError && err.code === "EBADF")) throw err
+      // A closed socket has no monitor any more. While a proxy or a bind holds the socket
+      // the monitor cannot stop now: the engine calls close() again when it is given back
+      // (close() never throws).
+      if (err instanceof ZmqError && err.code === "EBUSY") {
+        this.closePending = true
+        return
+      }
     }
+    this.closePending = false
     this.#closed = true
     this.#forget()
     this.#pump?.abort()
@@ -408,17 +439,19 @@ export class Observer implements EventSubscriber {
   /**
    * Resolves with the next event, waiting for one when none is queued. Rejects with
    * code `EBADF` once the observer is closed and its last event (`end`) was read.
-   * @throws ZmqError with code `EBUSY` (synchronously) in emitter mode.
+   * Rejects with a ZmqError with code `EBUSY` in emitter mode (zeromq v6's text).
    */
   receive(options?: OperationOptions): Promise<Event> {
     if (this.#listeners !== undefined) {
       throw zmqError(
         "EBUSY",
-        "The observer is in event emitter mode (on() was called): receive() is not available",
+        "Observer is in event emitter mode. After a call to events.on() it is not possible " +
+          "to read events with events.receive().",
       )
     }
     if (this.#events.length > 0) return Promise.resolve(this.#events.shift()!)
-    if (this.#finished) return Promise.reject(zmqError("EBADF", "Observer is closed"))
+    // zeromq v6's text for a closed observer.
+    if (this.#finished) return Promise.reject(zmqError("EBADF"))
     const pending = this.#waiting.add<Event>({} as Waiter, {signal: options?.signal})
     this.#updatePump()
     return pending
@@ -557,11 +590,7 @@ export class Observer implements EventSubscriber {
     if (!this.#pair.closed) this.#pair.close()
     this.#deliver()
     for (const waiter of this.#waiting.drain()) {
-      waiter.reject(
-        error instanceof ZmqError && error.code !== "EBADF"
-          ? error
-          : zmqError("EBADF", "Observer is closed"),
-      )
+      waiter.reject(error instanceof ZmqError && error.code !== "EBADF" ? error : zmqError("EBADF"))
     }
   }
 
@@ -604,3 +633,7 @@ function checkListener(method: string, type: unknown, listener: unknown): void {
     throw new TypeError(`${method}(type, listener): listener must be a function`)
   }
 }
+
+sealInstances(Observer)
+// receive() in emitter mode rejects (the promise-returning API never throws).
+rejectInsteadOfThrowing(Observer.prototype, "receive")

@@ -3,6 +3,7 @@
  * @module
  */
 import {zmqError} from "./errors"
+import {rejectInsteadOfThrowing} from "./rejecting"
 import {Socket} from "./socket/socket"
 import {engineOf} from "./socket/internals"
 import {OperationQueue, type Operation} from "./socket/operation"
@@ -92,6 +93,11 @@ export class Poller<S extends Socket = Socket> {
   /** The number of sockets watched. */
   get size(): number {
     return this.#entries.length
+  }
+
+  /** Removes every socket ({@link clear}), for `using` (TypeScript 5.2+). */
+  [Symbol.dispose](): void {
+    this.clear()
   }
 
   /**
@@ -261,3 +267,6 @@ function checkOptions(options: PollOptions | undefined): {
   }
   return {timeout: timeout > MAX_TIMEOUT ? -1 : timeout, signal}
 }
+
+// Argument errors reject (the promise-returning API never throws).
+rejectInsteadOfThrowing(Poller.prototype, "wait")

@@ -7,6 +7,7 @@ import {randomUUID} from "node:crypto"
 import {endianness} from "node:os"
 import {binding, type NativeProxy, type NativeSocket} from "./addon"
 import {withCallerStack, zmqError} from "./errors"
+import {sealIfOwn, sealInstances} from "./sealed"
 import {Pair} from "./socket/classes"
 import {engineOf} from "./socket/internals"
 import {Socket} from "./socket/socket"
@@ -43,8 +44,9 @@ const littleEndian = endianness() === "LE"
 
 function noop(): void {}
 
+/** zeromq v6's error for commands to a proxy that does not run. */
 function notRunning(): Error {
-  return zmqError("EBADF", "Proxy is not running")
+  return zmqError("EBADF")
 }
 
 /**
@@ -67,8 +69,10 @@ function notRunning(): Error {
  * what the proxy took from libzmq itself.
  *
  * While it runs, the proxy owns its sockets: every call on them (`send`, `receive`,
- * `bind`, options, `close`, …) fails with a `ZmqError` with code `EBUSY`. When
- * it has ended they work again (zeromq v6 closes them instead: close them yourself).
+ * `bind`, options, …) fails with a `ZmqError` with code `EBUSY`, except `close()`,
+ * which terminates the proxy and closes the socket once the proxy has given it back.
+ * When it has ended they work again (zeromq v6 closes them instead: close them yourself).
+ * Its ends must be bound or connected (zeromq v6's check): `run()` rejects otherwise.
  * A running proxy keeps the process alive, and is not garbage collected.
  */
 export class Proxy<
@@ -85,6 +89,8 @@ export class Proxy<
   #control: Pair | undefined
   /** Our end: sends the commands, receives the statistics. */
   #peer: Pair | undefined
+  /** run()'s end, for disposal. */
+  #ended: Promise<void> | undefined
   /** Statistics replies not received yet. */
   readonly #replies = new Set<Promise<unknown>>()
 
@@ -100,13 +106,13 @@ export class Proxy<
    *   when `capture` cannot send.
    */
   constructor(frontEnd: F, backEnd: B, capture?: C) {
-    checkSocket(frontEnd, "frontEnd")
-    checkSocket(backEnd, "backEnd")
+    checkSocket(frontEnd, "frontEnd", "Front-end")
+    checkSocket(backEnd, "backEnd", "Back-end")
     if ((frontEnd as Socket) === backEnd) {
       throw new TypeError("Proxy: frontEnd and backEnd must be different sockets")
     }
     if (capture !== undefined && capture !== null) {
-      checkSocket(capture, "capture")
+      checkSocket(capture, "capture", "Capture")
       if (capture === (frontEnd as Socket) || capture === (backEnd as Socket)) {
         throw new TypeError("Proxy: capture must be a socket of its own")
       }
@@ -120,6 +126,8 @@ export class Proxy<
     this.#backEnd = backEnd
     this.#capture = capture ?? undefined
     this.#native = new binding.Proxy()
+    // Sealed like sockets (zeromq v6 leaves proxies open: a deliberate difference).
+    sealIfOwn(this, new.target)
   }
 
   /** The front-end socket. */
@@ -152,6 +160,16 @@ export class Proxy<
    */
   run(): Promise<void> {
     if (this.#state !== "idle") return Promise.reject(zmqError("EBUSY", "Proxy is already running"))
+    // zeromq v6's checks: a proxy between sockets that reach nobody would wait forever.
+    for (const [socket, name] of [
+      [this.#frontEnd, "Front-end"],
+      [this.#backEnd, "Back-end"],
+    ] as const) {
+      const socketEngine = engineOf(socket)
+      if (!socketEngine.closed && socketEngine.endpoints === 0) {
+        return Promise.reject(zmqError("EINVAL", `${name} socket must be bound or connected`))
+      }
+    }
     const context = this.#frontEnd.context
     // inproc needs the peers in one context; the shared context spans worker threads.
     const endpoint = `inproc://zeromq-napi.proxy.${randomUUID()}`
@@ -191,7 +209,20 @@ export class Proxy<
     this.#peer = peer
     this.#state = "running"
     running.add(this)
-    return withCallerStack(this.#whenEnded(ended))
+    // close() of a socket this proxy holds ends the proxy, then closes the socket.
+    for (const socket of this.#sockets()) engineOf(socket).borrower = () => this.terminate()
+    this.#ended = this.#whenEnded(ended)
+    return withCallerStack(this.#ended)
+  }
+
+  /**
+   * Terminates the proxy if it runs and waits until it has ended, for `await using`
+   * (TypeScript 5.2+). Its sockets stay open: close them yourself (or with `using`).
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.#state === "idle") return
+    if (this.#state === "running") this.terminate()
+    await this.#ended?.catch(noop)
   }
 
   async #whenEnded(ended: Promise<void>): Promise<void> {
@@ -258,6 +289,12 @@ export class Proxy<
     )
   }
 
+  #sockets(): Socket[] {
+    const sockets: Socket[] = [this.#frontEnd, this.#backEnd]
+    if (this.#capture !== undefined) sockets.push(this.#capture)
+    return sockets
+  }
+
   #command(command: string): void {
     if (this.#state !== "running") throw notRunning()
     // Accepted at once (inproc, nothing queued ahead); a rejection can only come from
@@ -276,28 +313,24 @@ export class Proxy<
     this.#peer = undefined
     this.#state = "idle"
     running.delete(this)
-    // Operations that were pending when the proxy took the sockets wait again.
-    for (const socket of [this.#frontEnd, this.#backEnd, this.#capture]) {
-      if (socket !== undefined) engineOf(socket).rearm()
+    // Operations that were pending when the proxy took the sockets wait again (or the
+    // sockets close, when close() was called while the proxy held them).
+    for (const socket of this.#sockets()) {
+      const socketEngine = engineOf(socket)
+      socketEngine.borrower = undefined
+      socketEngine.rearm()
     }
   }
 }
 
-function checkSocket(socket: unknown, name: string): void {
-  if (!(socket instanceof Socket)) {
-    throw new TypeError(`Proxy: ${name} must be a socket, got ${describe(socket)}`)
-  }
+function checkSocket(socket: unknown, name: string, v6Name: string): void {
+  // zeromq v6's text.
+  if (!(socket instanceof Socket)) throw new TypeError(`${v6Name} must be a socket object`)
   if (socket.closed) throw new TypeError(`Proxy: ${name} is closed`)
 }
 
 function nameOf(socket: Socket): string {
   return socket.constructor.name
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null"
-  if (typeof value === "object") return `a ${(value as object).constructor?.name ?? "object"}`
-  return typeof value
 }
 
 /** The addon's socket of a socket (EBADF when it is closed). */
@@ -318,3 +351,5 @@ function decodeStatistics(frames: Buffer[]): ProxyStatistics {
     backEnd: {messagesReceived: e, bytesReceived: f, messagesSent: g, bytesSent: h},
   }
 }
+
+sealInstances(Proxy)

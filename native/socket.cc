@@ -15,6 +15,7 @@ Napi::Function Socket::Init(Napi::Env env) {
                       InstanceMethod<&Socket::Close>("close"),
                       InstanceMethod<&Socket::Bind>("bind"),
                       InstanceMethod<&Socket::Unbind>("unbind"),
+                      InstanceMethod<&Socket::EndpointAsync>("endpointAsync"),
                       InstanceMethod<&Socket::Connect>("connect"),
                       InstanceMethod<&Socket::Disconnect>("disconnect"),
                       InstanceMethod<&Socket::GetOption>("getOption"),
@@ -108,6 +109,7 @@ void Socket::BindHotMethods(Napi::Env env) {
 void* Socket::Checked(Napi::Env env) const {
   drained_ = false;
   if (socket_ == nullptr || lent_) {
+    if (blocked_) ThrowErrno(env, EBUSY, "Socket is blocked by a bind or unbind operation");
     if (lent_) ThrowErrno(env, EBUSY, "Socket is in use by a proxy");
     ThrowErrno(env, EBADF, "Socket is closed");
   }
@@ -125,6 +127,7 @@ void* Socket::Lend(Napi::Env env) {
 void Socket::Return() {
   if (!lent_) return;
   lent_ = false;
+  blocked_ = false;
   if (watch_ != nullptr && socket_ != nullptr) watch_->Resume();
 }
 
@@ -135,6 +138,21 @@ void Socket::StopMonitor() {
 }
 
 void Socket::CloseNative() {
+  if (endpoint_work_ != nullptr) {
+    // A worker binds the socket now (only at environment teardown: otherwise the
+    // TypeScript layer waits for the bind). The monitor stays: libzmq stops it on close.
+    if (watch_ != nullptr) {
+      watch_->Close();
+      watch_ = nullptr;
+    }
+    AbandonEndpointWork();
+    socket_ = nullptr;
+    lent_ = false;
+    blocked_ = false;
+    module_.Untrack(this);
+    context_.Reset();
+    return;
+  }
   StopMonitor();
   if (watch_ != nullptr) {
     watch_->Close();
@@ -154,6 +172,7 @@ void Socket::CloseNative() {
 
 void Socket::Close(const Napi::CallbackInfo& info) {
   if (lent_) {
+    if (blocked_) ThrowErrno(info.Env(), EBUSY, "Socket is blocked by a bind or unbind operation");
     ThrowErrno(info.Env(), EBUSY, "Socket is in use by a proxy");
   }
   CloseNative();

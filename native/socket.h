@@ -78,6 +78,13 @@ class Socket : public Napi::ObjectWrap<Socket>, public Watcher {
   static Napi::Value CallBound(const Napi::CallbackInfo& info);
   static void ReleaseSlot(Slot* slot);
 
+  // socket_bind.cc
+  struct EndpointWork;
+  /** bindAsync(address, unbind): zmq_bind or zmq_unbind on the thread pool; a promise. */
+  Napi::Value EndpointAsync(const Napi::CallbackInfo& info);
+  /** Environment teardown during a bind: the worker closes the socket when it is done. */
+  void AbandonEndpointWork();
+
   // socket_wait.cc
   Napi::Value Events(const Napi::CallbackInfo& info);
   Napi::Value Wait(const Napi::CallbackInfo& info);
@@ -119,6 +126,9 @@ class Socket : public Napi::ObjectWrap<Socket>, public Watcher {
   void* poller_ = nullptr;
   uint32_t interest_ = 0;
   bool lent_ = false;
+  // Lent to a bind or unbind on the thread pool (lent_ is set too): see socket_bind.cc.
+  bool blocked_ = false;
+  EndpointWork* endpoint_work_ = nullptr;
   bool monitoring_ = false;
   // The last call was a receive that ended on EAGAIN: libzmq processed its commands
   // just then, so nothing is readable until the descriptor signals. Any other call

@@ -12,7 +12,9 @@ console.log(dealer.lastEndpoint) // tcp://127.0.0.1:<port>: read-only
 try {
   new Dealer({lingr: 0} as object) // a typo: the type checker (without the cast) refuses it too
 } catch (error) {
-  console.log(`${error}`) // TypeError: Unknown option "lingr"; did you mean "linger"?
+  // zeromq v6's error (a sealed object's), and in `detail` the option that was meant:
+  console.log(`${error}`) // TypeError: Cannot add property lingr, object is not extensible
+  console.log((error as {detail?: string}).detail) // Unknown option "lingr"; did you mean "linger"?
 }
 // #endregion options
 

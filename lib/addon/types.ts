@@ -12,6 +12,11 @@ export interface NativeSocket {
   close(): void
   bind(address: string): void
   unbind(address: string): void
+  /**
+   * zmq_bind (or zmq_unbind) on the thread pool; every other call fails with EBUSY until
+   * the promise settles.
+   */
+  endpointAsync(address: string, unbind: boolean): Promise<void>
   connect(address: string): void
   disconnect(address: string): void
   getOption(id: number, kind: number, size?: number): number | string | Buffer

@@ -185,3 +185,33 @@ export function xpubVerbosityWrite(value: unknown): {id: number; kind: OptionKin
       return {id: ZMQ_XPUB_VERBOSE, kind: OptionKind.Int, value: 0}
   }
 }
+
+/** zeromq v6's texts for an option value of the wrong type, by value convention. */
+const v6TypeTexts: Partial<Record<string, string>> = {
+  number: "Option value must be a number",
+  boolean: "Option value must be a boolean",
+  string: "Option value must be a string or buffer",
+  buffer: "Option value must be a string or buffer",
+  key: "Option value must be a string or buffer",
+}
+
+/**
+ * The error zeromq v6 gives for a value {@link encodeOption} refused: its TypeError text
+ * for a wrong type; for a value out of range libzmq's EINVAL (`makeInvalid`). Our own
+ * text, which names the option and the accepted values, stays in `detail`, the option's
+ * name in `option`.
+ */
+export function v6OptionError(
+  name: string,
+  spec: OptionSpec,
+  err: unknown,
+  makeInvalid: () => Error,
+): unknown {
+  if (!(err instanceof TypeError || err instanceof RangeError)) return err
+  const text = v6TypeTexts[spec.value]
+  // Enum options have no v6 counterpart text: our own TypeError stays.
+  if (err instanceof TypeError && text === undefined) return err
+  const error = err instanceof TypeError ? new TypeError(text) : makeInvalid()
+  Object.assign(error, {option: name, detail: err.message})
+  return error
+}

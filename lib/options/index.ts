@@ -33,7 +33,7 @@ export {contextOptions}
 export type SocketOptionName = keyof typeof socketOptions
 export type ContextOptionName = keyof typeof contextOptions
 
-export {decodeOption, encodeOption, xpubVerbosityWrite} from "./codec"
+export {decodeOption, encodeOption, v6OptionError, xpubVerbosityWrite} from "./codec"
 export {
   OptionKind,
   optionAppliesTo,

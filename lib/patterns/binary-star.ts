@@ -150,6 +150,11 @@ type Event = BinaryStarState | "request"
  * {@link BinaryStar.localStateEndpoint} with {@link BinaryStar.connectPeer}.
  */
 export class BinaryStar {
+  /** Closes it, for `await using` (TypeScript 5.2+, explicit resource management). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+
   readonly #role: BinaryStarRole
   readonly #heartbeat: number
   readonly #options: BinaryStarOptions
@@ -450,6 +455,11 @@ export interface BinaryStarClientOptions {
  * and on the one that took over); the caller gets exactly one reply or one error.
  */
 export class BinaryStarClient {
+  /** Closes it, for `await using` (TypeScript 5.2+, explicit resource management). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+
   readonly #endpoints: [string, string]
   readonly #timeout: number
   readonly #retries: number

@@ -176,6 +176,11 @@ const noProperties: Readonly<Record<string, string>> = Object.freeze(Object.crea
  * ```
  */
 export class CloneClient {
+  /** Closes it, for `await using` (TypeScript 5.2+, explicit resource management). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+
   readonly #subtree: string
   readonly #timeout: number
   readonly #updatePath: CloneUpdatePath

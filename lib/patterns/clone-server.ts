@@ -113,6 +113,11 @@ const empty = Buffer.alloc(0)
  * ```
  */
 export class CloneServer {
+  /** Closes it, for `await using` (TypeScript 5.2+, explicit resource management). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+
   readonly #heartbeatInterval: number
   readonly #sendHighWaterMark: number
   readonly #updates: CloneUpdatePath

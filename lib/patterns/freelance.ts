@@ -4,7 +4,7 @@
  * @module
  */
 import {type Context, Router, type MessageLike} from "../index"
-import {zmqError, checkMessage} from "../internal"
+import {zmqError, checkMessage, rejectInsteadOfThrowing} from "../internal"
 import {RequestTimeoutError} from "./errors"
 import {ignore, Liveness} from "./retry"
 import {
@@ -114,6 +114,11 @@ interface Call {
  * routing id the server announces.
  */
 export class FreelanceClient {
+  /** Closes it, for `await using` (TypeScript 5.2+, explicit resource management). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+
   readonly #timeout: number
   readonly #tryTimeout: number
   readonly #ttl: number
@@ -397,6 +402,11 @@ export interface FreelanceServerOptions {
  * ```
  */
 export class FreelanceServer {
+  /** Closes it, for `await using` (TypeScript 5.2+, explicit resource management). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+
   readonly #handler: FreelanceHandler
   readonly #onError: FreelanceServerOptions["onError"]
   readonly #socket: Router
@@ -489,3 +499,6 @@ export class FreelanceServer {
 function closedError(what = "client") {
   return zmqError("EBADF", `The Freelance ${what} is closed`)
 }
+
+// Argument errors reject (the promise-returning API never throws).
+rejectInsteadOfThrowing(FreelanceClient.prototype, "request")

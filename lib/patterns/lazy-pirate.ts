@@ -2,7 +2,13 @@
  * Lazy Pirate: reliable request-reply on the client side alone (zguide chapter 4).
  * @module
  */
-import {zmqError, checkMessage, OperationQueue, type Operation} from "../internal"
+import {
+  zmqError,
+  checkMessage,
+  OperationQueue,
+  rejectInsteadOfThrowing,
+  type Operation,
+} from "../internal"
 import {type MessageLike, Request, type SocketOptions} from "../index"
 import {RequestTimeoutError} from "./errors"
 import {timedOut, within} from "./retry"
@@ -66,6 +72,11 @@ export interface LazyPirateRequestOptions {
  * safe to repeat, or let the server recognise repeats.
  */
 export class LazyPirateClient {
+  /** Closes it, for `await using` (TypeScript 5.2+, explicit resource management). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+
   /** The endpoint every socket connects to. */
   readonly endpoint: string
   readonly #timeout: number
@@ -211,3 +222,6 @@ async function sendAndReceive(
 function closedError() {
   return zmqError("EBADF", "The Lazy Pirate client is closed")
 }
+
+// Argument errors reject (the promise-returning API never throws).
+rejectInsteadOfThrowing(LazyPirateClient.prototype, "request")

@@ -129,6 +129,11 @@ const MMI = "mmi."
  * ```
  */
 export class MajordomoBroker {
+  /** Closes it, for `await using` (TypeScript 5.2+, explicit resource management). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+
   readonly #router: Router
   readonly #heartbeatInterval: number
   readonly #liveness: number

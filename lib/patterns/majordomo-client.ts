@@ -2,7 +2,7 @@
  * The Majordomo client (MDP/0.1 or MDP/0.2).
  * @module
  */
-import {zmqError} from "../internal"
+import {rejectInsteadOfThrowing, zmqError} from "../internal"
 import {Dealer, type MessageLike} from "../index"
 import {RequestTimeoutError} from "./errors"
 import {checkCount, checkFunction, checkMs, checkOptions} from "./util"
@@ -76,6 +76,11 @@ export interface MajordomoClientStats {
  * ```
  */
 export class MajordomoClient {
+  /** Closes it, for `await using` (TypeScript 5.2+, explicit resource management). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+
   readonly #endpoint: string
   readonly #timeout: number
   readonly #retries: number
@@ -241,3 +246,6 @@ export class MajordomoClient {
     }
   }
 }
+
+// Argument errors reject (the promise-returning API never throws).
+rejectInsteadOfThrowing(MajordomoClient.prototype, "request")

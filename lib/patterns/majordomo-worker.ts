@@ -127,6 +127,11 @@ interface Connection {
  * ```
  */
 export class MajordomoWorker {
+  /** Closes it, for `await using` (TypeScript 5.2+, explicit resource management). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+
   readonly #endpoint: string
   readonly #service: string
   readonly #handler: MajordomoHandler

@@ -66,6 +66,11 @@ interface Worker {
  * to the next one.
  */
 export class ParanoidPirateQueue {
+  /** Closes it, for `await using` (TypeScript 5.2+, explicit resource management). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+
   readonly #ttl: number
   readonly #onError: ParanoidPirateQueueOptions["onError"]
   readonly #frontend: Router
@@ -317,6 +322,11 @@ export interface ParanoidPirateWorkerOptions {
  * worker: the queue hears from it again with the reply.
  */
 export class ParanoidPirateWorker {
+  /** Closes it, for `await using` (TypeScript 5.2+, explicit resource management). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+
   /** The queue's backend endpoint. */
   readonly endpoint: string
   readonly #handler: ParanoidPirateHandler

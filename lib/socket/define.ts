@@ -5,6 +5,7 @@
  * @module
  */
 import {optionsOf} from "../options/classes"
+import {sealInstances} from "../sealed"
 import type {SocketEngine} from "./engine"
 import {engine} from "./internals"
 import {socketKinds, type SocketClassName} from "./kinds"
@@ -21,6 +22,7 @@ function install(prototype: object, methods: object): void {
 }
 
 export function defineSocketClass(cls: {prototype: object}, name: SocketClassName): void {
+  sealInstances(cls)
   const kind = socketKinds[name]
   const prototype = cls.prototype
   for (const [option, spec] of optionsOf(name)) {

@@ -13,9 +13,17 @@ import type {MessageBatch} from "../batch"
 import {ContextCore, type ContextMember} from "../context"
 import {copyError, withCallerStack, zmqError, ZmqError} from "../errors"
 import {OptionKind} from "../generated/protocol"
-import {decodeOption, encodeOption, unknownOptionError, xpubVerbosityWrite} from "../options"
+import {ZMQ_RCVTIMEO, ZMQ_SNDTIMEO} from "../generated/zmq-constants"
+import {
+  decodeOption,
+  encodeOption,
+  unknownOptionError,
+  v6OptionError,
+  xpubVerbosityWrite,
+} from "../options"
 import type {OptionSpec} from "../options"
 import type {SocketKind} from "./kinds"
+import {warnIfLate} from "./late-options"
 import {metadataNames} from "./metadata"
 import {OperationQueue, type Operation, type WaitOptions} from "./operation"
 import {Readiness, READABLE, WRITABLE, type Driven} from "./readiness"
@@ -29,6 +37,8 @@ interface WatchOperation extends Operation<number> {
 /** What stops with the socket before it closes (its observer). */
 export interface Companion {
   close(): void
+  /** close() waits for the socket to be given back by a proxy or a bind. */
+  readonly closePending: boolean
 }
 
 /**
@@ -36,6 +46,17 @@ export interface Companion {
  * exit, may wait to deliver queued messages. libzmq's default (-1) waits forever.
  */
 export const defaultLinger = 1000
+
+/** Checks an endpoint argument (zeromq v6's text). */
+export function checkAddress(address: unknown): asserts address is string {
+  if (typeof address !== "string") throw new TypeError("Address must be a string")
+}
+
+/** A ZmqError of an endpoint operation, with the endpoint in `address`; others as they are. */
+export function withAddress(err: unknown, address: string): unknown {
+  if (!(err instanceof ZmqError)) return err
+  return new ZmqError(err.message, err.code, err.errno, address)
+}
 
 export class SocketEngine implements Driven, SendHost, ReceiveHost, ContextMember {
   readonly native: NativeSocket
@@ -54,6 +75,12 @@ export class SocketEngine implements Driven, SendHost, ReceiveHost, ContextMembe
   collectMetadata: boolean | readonly string[] = false
   /** The socket's observer, which stops before the socket closes. */
   observer: Companion | undefined
+  /** Endpoints bound or connected now (zeromq v6's count: proxy checks, late options). */
+  endpoints = 0
+  /** Ends the proxy that holds this socket (set while one runs). */
+  borrower: (() => void) | undefined
+  /** close() was called while a proxy held the socket: it closes when given back. */
+  #closeOnReturn = false
 
   constructor(context: ContextCore, kind: SocketKind, options: ReadonlyMap<string, OptionSpec>) {
     this.context = context
@@ -76,7 +103,8 @@ export class SocketEngine implements Driven, SendHost, ReceiveHost, ContextMembe
 
   /** Whether a running proxy holds the socket. */
   get lent(): boolean {
-    return !this.closed && this.native.lent
+    // A bind on the thread pool lends the libzmq socket too, but only for a moment.
+    return !this.closed && this.native.lent && !this.readiness.blocked
   }
 
   /**
@@ -85,16 +113,34 @@ export class SocketEngine implements Driven, SendHost, ReceiveHost, ContextMembe
    */
   close(): void {
     if (this.closed) return
-    // libzmq requires the monitor to stop before its socket closes.
-    this.observer?.close()
-    // Refused (EBUSY) while a proxy uses the socket: then nothing changes here.
-    this.native.close()
+    if (this.native.lent) {
+      // A proxy or a bind uses the libzmq socket on another thread: end the proxy, close
+      // (the observer first) when the socket is given back (rearm).
+      this.#closeOnReturn = true
+      this.borrower?.()
+    } else {
+      this.#lastLook()
+      // libzmq requires the monitor to stop before its socket closes.
+      this.observer?.close()
+      this.native.close()
+    }
     this.closed = true
     this.context.untrack(this)
     this.readiness.release()
     this.sender.close()
     this.receiver.close()
     this.watchers.rejectAll(() => zmqError("EBADF"))
+  }
+
+  /**
+   * As zeromq v6 does on close: receives still waiting get the messages that have already
+   * arrived (one look, without waiting), before the rest end. A message that came in this
+   * very turn is not dropped for want of a wake-up.
+   */
+  #lastLook(): void {
+    if (this.receiver.queue.length === 0) return
+    this.readiness.budget = Math.max(this.readiness.budget, this.receiver.queue.length)
+    this.receiver.dispatch()
   }
 
   // ---- the readiness loop's view (Driven) -------------------------------------------
@@ -208,44 +254,82 @@ export class SocketEngine implements Driven, SendHost, ReceiveHost, ContextMembe
 
   receiveMany(max: number, options?: WaitOptions): Promise<unknown[]> {
     if (!Number.isInteger(max) || max < 1) {
-      throw new RangeError(`receiveMany(max): max must be a positive integer, got ${max}`)
+      return Promise.reject(
+        new RangeError(`receiveMany(max): max must be a positive integer, got ${max}`),
+      )
     }
     return this.receiver.receiveMany(max, options)
   }
 
   receiveBatch(max: number, options?: WaitOptions): Promise<MessageBatch<object>> {
     if (!Number.isInteger(max) || max < 1) {
-      throw new RangeError(`receiveBatch(max): max must be a positive integer, got ${max}`)
+      return Promise.reject(
+        new RangeError(`receiveBatch(max): max must be a positive integer, got ${max}`),
+      )
     }
     return this.receiver.receiveBatch(max, options)
   }
 
-  next(): Promise<IteratorResult<unknown, undefined>> {
-    return this.receiver.next()
+  next(iterator?: object): Promise<IteratorResult<unknown, undefined>> {
+    return this.receiver.next(iterator)
   }
 
   /** Waits again for what pending operations need (after a proxy gave the socket back). */
   rearm(): void {
+    if (this.#closeOnReturn) {
+      this.#closeOnReturn = false
+      // The addon stops the monitor before it closes the socket; the observer then
+      // finds it closed and ends.
+      this.native.close()
+      this.observer?.close()
+      return
+    }
+    if (this.observer?.closePending) this.observer.close()
     this.readiness.arm()
   }
 
   // ---- endpoints --------------------------------------------------------------------
 
-  /** bind, unbind, connect or disconnect; errors carry the endpoint. */
+  /**
+   * bind, unbind, connect or disconnect, synchronously. Failures have zeromq v6's message;
+   * the endpoint is in their `address` property.
+   */
   endpoint(method: "bind" | "unbind" | "connect" | "disconnect", address: string): void {
-    if (typeof address !== "string") {
-      throw new TypeError(`${method}(address): address must be a string, got ${typeof address}`)
-    }
-    if (this.closed) throw zmqError("EBADF", undefined, address)
+    checkAddress(address)
+    if (this.closed) throw zmqError("EBADF")
     try {
       this.native[method](address)
     } catch (err) {
-      if (err instanceof ZmqError) {
-        throw new ZmqError(`${err.message} (${method} ${address})`, err.code, err.errno, address)
-      }
-      throw err
+      throw withAddress(err, address)
     }
+    this.endpoints += method === "bind" || method === "connect" ? 1 : -1
     this.readiness.recheck()
+  }
+
+  /**
+   * bind or unbind on the thread pool (a host name's DNS lookup must not block the event
+   * loop), with zeromq v6's rules: until it ends, another bind/unbind, connect, option
+   * and event access fail with EBUSY ("Socket is blocked by a bind or unbind
+   * operation"), sends and receives wait in their queues, and close() takes effect when
+   * it has ended. Always rejects, never throws.
+   */
+  async endpointAsync(method: "bind" | "unbind", address: unknown): Promise<void> {
+    checkAddress(address)
+    if (this.closed) throw zmqError("EBADF")
+    // Refused (EBUSY) while a proxy or another bind holds the socket.
+    const pending = this.native.endpointAsync(address, method === "unbind")
+    this.readiness.block()
+    try {
+      await pending
+      this.endpoints += method === "bind" ? 1 : -1
+    } catch (err) {
+      throw withAddress(err, address)
+    } finally {
+      this.readiness.blocked = false
+      // Closes the socket when close() was called meanwhile; else queued operations go on.
+      if (this.#closeOnReturn) this.rearm()
+      else this.readiness.unblock()
+    }
   }
 
   // ---- options ----------------------------------------------------------------------
@@ -267,14 +351,47 @@ export class SocketEngine implements Driven, SendHost, ReceiveHost, ContextMembe
   setOption(name: string, value: unknown): void {
     const spec = this.#spec(name)
     // XPUB verbosity spans two libzmq options; the table maps the value to one of them.
-    const write =
-      spec.special === "xpubVerbosity"
-        ? xpubVerbosityWrite(value)
-        : {id: spec.id, kind: spec.kind, value: encodeOption(name, spec, value)}
+    let write: {id: number; kind: number; value: ReturnType<typeof encodeOption>}
+    try {
+      write =
+        spec.special === "xpubVerbosity"
+          ? xpubVerbosityWrite(value)
+          : {id: spec.id, kind: spec.kind, value: encodeOption(name, spec, value)}
+    } catch (err) {
+      throw v6OptionError(name, spec, err, () => zmqError("EINVAL"))
+    }
     if (this.closed) throw zmqError("EBADF")
     this.native.setOption(write.id, write.kind, write.value)
+    warnIfLate(write.id, this.endpoints)
     if (name === "sendTimeout") this.sendTimeout = value as number
     else if (name === "receiveTimeout") this.receiveTimeout = value as number
+  }
+
+  /**
+   * zeromq v6's low-level option access by libzmq id (`getInt32Option(ZMQ_SNDHWM)` …):
+   * reads an option of the given native kind.
+   */
+  getRawOption(id: unknown, kind: number): number | string | Buffer {
+    if (typeof id !== "number") throw new TypeError("Identifier must be a number")
+    if (this.closed) throw zmqError("EBADF")
+    return this.native.getOption(id, kind, kind === OptionKind.String ? 1024 : undefined)
+  }
+
+  /** Writes an option by libzmq id, as zeromq v6's low-level setters (its texts). */
+  setLowLevelOption(
+    id: unknown,
+    kind: number,
+    value: unknown,
+    check: (value: unknown) => string | undefined,
+  ): void {
+    if (typeof id !== "number") throw new TypeError("Identifier must be a number")
+    const invalid = check(value)
+    if (invalid !== undefined) throw new TypeError(invalid)
+    if (this.closed) throw zmqError("EBADF")
+    this.native.setOption(id, kind, value as number | boolean | string | Buffer | null)
+    warnIfLate(id, this.endpoints)
+    if (id === ZMQ_SNDTIMEO) this.sendTimeout = value as number
+    else if (id === ZMQ_RCVTIMEO) this.receiveTimeout = value as number
   }
 
   /** Sets a write-only byte option that is no property (subscriptions, connect ids). */

@@ -73,13 +73,26 @@ export const readableMethods = {
   },
   [Symbol.asyncIterator](this: Self) {
     const socket = this[engine]
-    return {
-      next: () => socket.next(),
-      return: () => Promise.resolve(done),
+    let finished = false
+    // return() and throw() (break, exceptions in `for await`, a stream's destroy())
+    // cancel this iterator's pending next(): it must not take a message nobody reads.
+    const iterator: AsyncIterableIterator<unknown, undefined> = {
+      next: () => (finished ? Promise.resolve(done) : socket.next(iterator)),
+      return: () => {
+        finished = true
+        socket.receiver.cancelIteration(iterator)
+        return Promise.resolve(done)
+      },
+      throw: (error: unknown) => {
+        finished = true
+        socket.receiver.cancelIteration(iterator)
+        return Promise.reject(error)
+      },
       [Symbol.asyncIterator]() {
-        return this
+        return iterator
       },
     }
+    return iterator
   },
 }
 

@@ -51,6 +51,12 @@ binding.setReadyHandler(function (this: NativeSocket, events: number) {
 export class Readiness {
   /** Messages this socket may still move in this turn of the event loop. */
   budget = TURN_BUDGET
+  /**
+   * A bind or unbind runs on another thread (see SocketEngine.endpointAsync): the addon
+   * refuses every call until it ends, so operations queue (a zero budget sends them to
+   * the queues) and nothing waits for the descriptor.
+   */
+  blocked = false
   #yielding = false
   readonly #engine: Driven
 
@@ -72,6 +78,19 @@ export class Readiness {
    */
   recheck(): void {
     if (this.#engine.pendingCount() > 0) this.arm()
+  }
+
+  /** A bind or unbind starts on another thread: operations queue until unblock(). */
+  block(): void {
+    this.blocked = true
+    this.budget = 0
+  }
+
+  /** The bind or unbind ended: queued operations go on. */
+  unblock(): void {
+    this.blocked = false
+    this.budget = TURN_BUDGET
+    this.arm()
   }
 
   /** The socket stopped: nothing waits any more. */
@@ -98,6 +117,11 @@ export class Readiness {
     const engine = this.#engine
     for (;;) {
       if (engine.closed || this.#yielding) return
+      if (this.blocked) {
+        // Held from garbage collection while operations wait for the bind to end.
+        if (engine.pendingCount() > 0) busy.add(engine)
+        return
+      }
       const watching = engine.watchInterest()
       const interest = engine.interest()
       let events: number
@@ -131,8 +155,8 @@ export class Readiness {
     busy.add(engine)
     setImmediate(() => {
       this.#yielding = false
+      if (engine.closed || this.blocked) return
       this.budget = TURN_BUDGET
-      if (engine.closed) return
       engine.receiveReady()
       engine.sendReady()
       this.arm()

@@ -42,6 +42,8 @@ interface ReceiveOperation extends Operation<unknown> {
   batch?: number
   /** Async iteration: resolves with an IteratorResult, and with `done` on close. */
   iterate?: boolean
+  /** The iterator whose next() this is (see cancelIteration). */
+  iterator?: object
 }
 
 /** What a Receiver needs of its socket engine. */
@@ -139,7 +141,7 @@ export class Receiver {
    * The async iterator's next(): like receive(), but resolves with the IteratorResult
    * itself (one promise per message, not three), and ends the iteration on close.
    */
-  next(): Promise<IteratorResult<unknown, undefined>> {
+  next(iterator?: object): Promise<IteratorResult<unknown, undefined>> {
     let message: unknown
     try {
       message = this.#takeNow()
@@ -148,8 +150,19 @@ export class Receiver {
     }
     if (message !== nothing) return Promise.resolve({value: message, done: false})
     if (this.#host.closed) return Promise.resolve(done)
-    const op = {iterate: true} as ReceiveOperation
+    const op = {iterate: true, iterator} as ReceiveOperation
     return this.#enqueue(op, undefined) as Promise<IteratorResult<unknown, undefined>>
+  }
+
+  /**
+   * An iterator was abandoned (its return() or throw(): `break`, a stream's destroy()):
+   * its pending next() calls end now with `done` instead of taking, later, a message
+   * nobody would read. Messages already read ahead stay for the next receive.
+   */
+  cancelIteration(iterator: object): void {
+    const cancelled = this.queue.extract(op => op.iterator === iterator)
+    for (const op of cancelled) op.resolve(done)
+    if (cancelled.length > 0) this.#host.readiness.arm()
   }
 
   /**

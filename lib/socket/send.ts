@@ -11,7 +11,7 @@ import {prepareMessage} from "../message"
 import {OperationQueue, type Operation, type WaitOptions} from "./operation"
 import {packBuffer} from "./pack"
 import type {Readiness} from "./readiness"
-import {track, untrack, zeroCopyFrames, type Tracker} from "./tracking"
+import {hold, letGo, track, untrack, zeroCopyFrames, type Tracker} from "./tracking"
 
 /** Queued messages handed to libzmq per native send call. */
 const SEND_BATCH = 1024
@@ -65,6 +65,8 @@ export class Sender {
   readonly #host: SendHost
   readonly queue: OperationQueue<SendOperation>
   #flushList: unknown[] = []
+  /** Tracked messages libzmq holds (see tracking.ts): let go when the socket closes. */
+  readonly #held = new Set<Tracker>()
 
   constructor(host: SendHost) {
     this.#host = host
@@ -78,11 +80,16 @@ export class Sender {
   }
 
   send(message: unknown, options: DraftSendOptions | undefined): Promise<void> {
-    message = prepareMessage(message)
+    // Bad arguments reject: `send(x).catch(…)` must see them.
+    try {
+      message = prepareMessage(message)
+    } catch (err) {
+      return Promise.reject(err)
+    }
     const draft =
       options?.routingId !== undefined || options?.group !== undefined ? options : undefined
     if (draft && Array.isArray(message)) {
-      throw new TypeError("Draft sockets send single-part messages only")
+      return Promise.reject(new TypeError("Draft sockets send single-part messages only"))
     }
     const host = this.#host
     if (host.closed) return Promise.reject(zmqError("EBADF"))
@@ -121,7 +128,12 @@ export class Sender {
   }
 
   sendTracked(message: unknown, options: WaitOptions | undefined): TrackedSend {
-    message = prepareMessage(message)
+    try {
+      message = prepareMessage(message)
+    } catch (err) {
+      // Nothing was handed to libzmq: nothing to release.
+      return {sent: Promise.reject(err), released: resolved}
+    }
     const count = zeroCopyFrames(message)
     if (count === 0) {
       const sent = this.send(message, options)
@@ -129,7 +141,13 @@ export class Sender {
     }
     let resolveReleased!: () => void
     const released = new Promise<void>(resolve => (resolveReleased = resolve))
-    const tracker: Tracker = {remaining: count, resolve: resolveReleased}
+    const tracker: Tracker = {
+      remaining: count,
+      resolve: () => {
+        this.#held.delete(tracker)
+        resolveReleased()
+      },
+    }
     const host = this.#host
     let sent: Promise<void>
     if (host.closed) {
@@ -167,6 +185,10 @@ export class Sender {
     } finally {
       if (!accepted) untrack(id)
     }
+    if (accepted) {
+      this.#held.add(tracker)
+      hold(tracker)
+    }
     return accepted
   }
 
@@ -175,14 +197,19 @@ export class Sender {
    * high-water mark allows; resolves when libzmq accepted the last one.
    */
   sendMany(messages: Iterable<unknown>, options: WaitOptions | undefined): Promise<void> {
-    let list: unknown[] = Array.isArray(messages) ? messages : Array.from(messages)
-    for (let i = 0; i < list.length; i++) {
-      const message = prepareMessage(list[i])
-      if (message !== list[i]) {
-        // Never change the caller's array.
-        if (list === messages) list = list.slice()
-        list[i] = message
+    let list: unknown[]
+    try {
+      list = Array.isArray(messages) ? messages : Array.from(messages)
+      for (let i = 0; i < list.length; i++) {
+        const message = prepareMessage(list[i])
+        if (message !== list[i]) {
+          // Never change the caller's array.
+          if (list === messages) list = list.slice()
+          list[i] = message
+        }
       }
+    } catch (err) {
+      return Promise.reject(err)
     }
     const host = this.#host
     if (host.closed) return Promise.reject(zmqError("EBADF"))
@@ -247,6 +274,8 @@ export class Sender {
   /** The socket closed: every queued send rejects with EBADF. */
   close(): void {
     this.queue.rejectAll(() => zmqError("EBADF"))
+    for (const tracker of this.#held) letGo(tracker)
+    this.#held.clear()
   }
 
   /** Waiting failed: every queued send rejects. */

@@ -6,10 +6,12 @@
 import {Context, context as defaultContext, contextCore} from "../context"
 import {zmqError} from "../errors"
 import {Observer} from "../observer"
-import {optionsOf} from "../options/classes"
 import {unknownOptionError} from "../options"
+import {optionsOf} from "../options/classes"
+import {assignOptions, notExtensible, onlyGetter, sealIfOwn, sealInstances} from "../sealed"
 import {defaultLinger, SocketEngine} from "./engine"
 import {attachEngine, engine} from "./internals"
+import {lowLevelOptionMethods, type LowLevelOptions} from "./low-level-options"
 import {kindNameOf, socketKinds} from "./kinds"
 
 /** The options a socket constructor accepts: its own options, plus `context`. */
@@ -45,29 +47,26 @@ export class Socket {
    * @param options Socket options to set, and the `context` (the shared default one
    *   unless given). An unknown option is a TypeError.
    */
-  constructor(type: number, options: object = {}) {
-    if (options === null || typeof options !== "object") {
-      throw new TypeError("Socket options must be an object")
-    }
+  constructor(type: number, options: object | null = {}) {
+    // zeromq v6's checks and texts.
+    if (typeof type !== "number") throw new TypeError("Socket type must be a number")
+    options ??= {}
+    if (typeof options !== "object") throw new TypeError("Options must be an object")
     const name = kindNameOf(type)
-    if (name === undefined) throw new TypeError(`Unknown socket type ${String(type)}`)
+    // libzmq's answer to an unknown type, as zmq_socket() gives it.
+    if (name === undefined) throw zmqError("EINVAL")
     const kind = socketKinds[name]
     const {context = defaultContext, ...rest} = options as {context?: unknown}
     const core = contextCore(context)
-    const optionSpecs = optionsOf(name)
-    for (const option of Object.keys(rest)) {
-      if (optionSpecs.has(option) || (option === "collectMetadata" && kind.receives)) continue
-      const known = [...optionSpecs.keys(), ...(kind.receives ? ["collectMetadata"] : [])]
-      throw unknownOptionError(option, known)
-    }
-    const created = new SocketEngine(core, kind, optionSpecs)
+    const created = new SocketEngine(core, kind, optionsOf(name))
     try {
       if (!("linger" in rest)) created.setOption("linger", defaultLinger)
       attachEngine(this, created)
       this.#context = context as Context
-      for (const [option, value] of Object.entries(rest)) {
-        ;(this as Record<string, unknown>)[option] = value
-      }
+      sealIfOwn(this, new.target)
+      const suggest = (key: string) => unknownOptionError(key, optionNames(created)).message
+      if (new.target === Socket) assignGenericOptions(created, rest, suggest)
+      else assignOptions(this, rest, suggest)
     } catch (err) {
       // Close now: a half-made socket must not linger until garbage collection.
       created.close()
@@ -109,16 +108,22 @@ export class Socket {
 
   /**
    * Binds to an endpoint, e.g. `tcp://127.0.0.1:*` (read the chosen port back from
-   * `lastEndpoint`), `ipc:///tmp/feed` or `inproc://name`.
+   * `lastEndpoint`), `ipc:///tmp/feed` or `inproc://name`. Runs on another thread, as
+   * in zeromq v6 (a host name's DNS lookup does not block the event loop). Until it
+   * ends, sends and receives wait; another `bind()`/`unbind()`, `connect()`, options
+   * and events fail with code `EBUSY`; `close()` takes effect when it has ended.
    * @throws ZmqError (rejected) with `address` set, e.g. code `EADDRINUSE`.
    */
-  async bind(address: string): Promise<void> {
-    this[engine].endpoint("bind", address)
+  bind(address: string): Promise<void> {
+    return this[engine].endpointAsync("bind", address)
   }
 
-  /** Stops listening on an endpoint that {@link bind} set up. */
-  async unbind(address: string): Promise<void> {
-    this[engine].endpoint("unbind", address)
+  /**
+   * Stops listening on an endpoint that {@link bind} set up. Like `bind()`, it runs on
+   * another thread, and the same rules apply meanwhile.
+   */
+  unbind(address: string): Promise<void> {
+    return this[engine].endpointAsync("unbind", address)
   }
 
   /** Like {@link bind}, but synchronous. */
@@ -142,10 +147,60 @@ export class Socket {
   }
 
   /**
-   * Closes the socket. Pending sends and receives reject with code `EBADF`; libzmq
-   * keeps trying to deliver accepted messages for `linger` milliseconds.
+   * Closes the socket; never throws. Receives still waiting first get the messages that
+   * have already arrived (as in zeromq v6), then pending sends and receives reject with
+   * code `EBADF` (iterations end); libzmq keeps trying to deliver accepted messages for
+   * `linger` milliseconds. During a `bind()`/`unbind()` the socket closes when that has
+   * ended; a running proxy that holds it is terminated first.
    */
   close(): void {
     this[engine].close()
+  }
+
+  /** Closes it, for `using` (TypeScript 5.2+, explicit resource management). */
+  [Symbol.dispose](): void {
+    this.close()
+  }
+
+  /** Closes it, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close()
+  }
+}
+
+sealInstances(Socket)
+
+/** The option names a socket's constructor takes (for suggestions). */
+function optionNames(created: SocketEngine): string[] {
+  const names = [...created.options.keys()]
+  if (created.kind.receives) names.push("collectMetadata")
+  return names
+}
+
+for (const [name, method] of Object.entries(lowLevelOptionMethods)) {
+  Object.defineProperty(Socket.prototype, name, {value: method, writable: true, configurable: true})
+}
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Socket extends LowLevelOptions {}
+
+/**
+ * The options of a generic `new Socket(type, options)`, whose class has no option
+ * properties: set by name through the engine, with the errors a property would give.
+ */
+function assignGenericOptions(
+  created: SocketEngine,
+  options: object,
+  suggest: (key: string) => string,
+): void {
+  for (const [key, value] of Object.entries(options)) {
+    const spec = created.options.get(key)
+    if (key === "collectMetadata" && created.kind.receives) {
+      created.setCollectMetadata(value as boolean)
+      continue
+    }
+    if (spec === undefined) throw notExtensible(key, suggest)
+    if (spec.access === "r") throw onlyGetter(key, "Socket")
+    created.setOption(key, value)
   }
 }

@@ -12,15 +12,45 @@ import {Send} from "../generated/protocol"
 export interface Tracker {
   remaining: number
   resolve(): void
+  /** Whether it counts towards the keep-alive (see {@link hold}). */
+  held?: boolean
 }
 
 /**
  * The attempts whose release someone waits for, by track id. One per thread (releases of
- * every socket come through one handler); waiting for a release does not keep the
- * process alive: a message that never leaves would otherwise keep it running forever.
+ * every socket come through one handler).
  */
 const trackers = new Map<number, Tracker>()
 let lastTrack = 0
+
+/**
+ * Messages libzmq accepted and still holds, on open sockets: while there are any, a
+ * referenced timer keeps the process alive, so `await sendTracked(m).released` at the top
+ * level of a module settles instead of ending the process with exit code 13 (an
+ * unsettled top-level await). Closing the socket lets go: a message that never leaves
+ * (no peer) must not keep the process running forever.
+ */
+let held = 0
+let keepAlive: ReturnType<typeof setInterval> | undefined
+
+function noop(): void {}
+
+/** Counts an accepted tracked message towards the keep-alive. */
+export function hold(tracker: Tracker): void {
+  if (tracker.held || tracker.remaining === 0) return
+  tracker.held = true
+  if (held++ === 0) keepAlive = setInterval(noop, 0x3fffffff)
+}
+
+/** Stops counting a tracked message (released, or its socket closed). */
+export function letGo(tracker: Tracker): void {
+  if (!tracker.held) return
+  tracker.held = false
+  if (--held === 0) {
+    clearInterval(keepAlive)
+    keepAlive = undefined
+  }
+}
 
 binding.setReleaseHandler(tracks => {
   for (const track of tracks) {
@@ -28,6 +58,7 @@ binding.setReleaseHandler(tracks => {
     // Unknown ids belong to attempts libzmq refused (EAGAIN): nothing waits for them.
     if (tracker !== undefined && --tracker.remaining === 0) {
       trackers.delete(track)
+      letGo(tracker)
       tracker.resolve()
     }
   }

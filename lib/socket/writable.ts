@@ -19,7 +19,7 @@ export interface Writable<M = MessageLike | MessageLike[], O extends object = Op
    * Resolves when libzmq accepted it (immediately when the high-water mark allows).
    * Calls may overlap freely: they complete in call order. Rejects with code `EAGAIN`
    * after `sendTimeout` ms, and with the signal's reason when aborted.
-   * @throws TypeError (synchronously) for anything that is not a message.
+   * Rejects with a TypeError for anything that is not a message (never throws).
    */
   send(message: M, options?: O): Promise<void>
   /**
@@ -36,8 +36,10 @@ export interface Writable<M = MessageLike | MessageLike[], O extends object = Op
    * await released // now bigBuffer may be reused
    * ```
    * Over `inproc://` nothing is copied at all: the receiver gets the same memory, and
-   * the release comes when the received buffer has been garbage-collected. Like an
-   * unreferenced timer, waiting for `released` does not keep the process alive.
+   * the release comes when the received buffer has been garbage-collected. While libzmq
+   * holds an accepted message of an open socket the process stays alive (so awaiting
+   * `released` at the top level of a module settles); closing the socket lets go, and
+   * `released` then settles when libzmq drops or delivers the message within `linger`.
    */
   sendTracked(message: M, options?: OperationOptions): TrackedSend
 }

@@ -24,8 +24,32 @@ Napi::Object ErrnoTable(Napi::Env env) {
   return table;
 }
 
+const char* ErrnoMessage(int err) {
+  // zeromq v6's texts, so code written against v6 sees the same messages: a few clearer
+  // than libzmq's own (ENOENT from unbind/disconnect is "No such endpoint", not a file),
+  // and EADDRINUSE the same on every platform.
+  switch (err) {
+    case EFAULT:
+      return "Context is closed";
+    case EAGAIN:
+      return "Operation was not possible or timed out";
+    case EMFILE:
+      return "Too many open file descriptors";
+    case ENOENT:
+      return "No such endpoint";
+    case EBUSY:
+      return "Socket is busy";
+    case EBADF:
+      return "Socket is closed";
+    case EADDRINUSE:
+      return "Address already in use";
+    default:
+      return zmq_strerror(err);
+  }
+}
+
 Napi::Error ErrnoError(Napi::Env env, int err, const char* message) {
-  Napi::String text = Napi::String::New(env, message != nullptr ? message : zmq_strerror(err));
+  Napi::String text = Napi::String::New(env, message != nullptr ? message : ErrnoMessage(err));
   Napi::String code = Napi::String::New(env, ErrnoName(err));
   Napi::Number number = Napi::Number::New(env, err);
   Module* module = env.GetInstanceData<Module>();

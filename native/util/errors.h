@@ -55,7 +55,10 @@ const char* ErrnoName(int err);
 /** `{EAGAIN: 11, …}`: the numbers of every name in ZMQ_NAPI_ERRNOS on this platform. */
 Napi::Object ErrnoTable(Napi::Env env);
 
-/** The error for errno `err`, with libzmq's text unless `message` is given. */
+/** The message for errno `err`: zeromq v6's text (libzmq's, with a few clearer ones). */
+const char* ErrnoMessage(int err);
+
+/** The error for errno `err`, with ErrnoMessage's text unless `message` is given. */
 Napi::Error ErrnoError(Napi::Env env, int err, const char* message = nullptr);
 
 /** Throws the error for `err` (by default the current libzmq errno). */

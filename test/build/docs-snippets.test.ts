@@ -34,7 +34,8 @@ const expected: Record<string, {lines: RegExp[]; anyOrder?: boolean; repeats?: R
     lines: [
       /^worker-1 0 100$/,
       /^tcp:\/\/127\.0\.0\.1:\d+$/,
-      /^TypeError: Unknown option "lingr"; did you mean "linger"\?$/,
+      /^TypeError: Cannot add property lingr, object is not extensible$/,
+      /^Unknown option "lingr"; did you mean "linger"\?$/,
     ],
   },
   "tracked.mts": {lines: [/^1048576 1$/, /^1048576 2$/, /^1048576 3$/]},

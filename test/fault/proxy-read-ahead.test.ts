@@ -108,7 +108,9 @@ describe("fault: a proxy takes over sockets that read ahead", function () {
     expect((await frontEnd.receive()).map(String)).to.deep.equal(["m0"])
 
     // Another proxy holds the back end: this one cannot take it, and starts nothing.
-    const {proxy: other, done: otherDone} = start(closing(new zmq.Pull()), backEnd)
+    const idle = closing(new zmq.Pull())
+    idle.connect("tcp://127.0.0.1:1") // a proxy's ends must be bound or connected (v6's check)
+    const {proxy: other, done: otherDone} = start(idle, backEnd)
     const refused = await start(frontEnd, backEnd).done.then(
       () => undefined,
       (err: zmq.ZmqError) => err,

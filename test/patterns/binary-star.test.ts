@@ -430,7 +430,7 @@ describe("patterns: Binary Star", function () {
         heartbeatInterval: 100,
         handler: ([request]) => {
           if (request.toString() === "throw") throw new Error("handler failed")
-          if (request.toString() === "number") return 42 as unknown as string
+          if (request.toString() === "number") return {} as unknown as string
           return request
         },
         onError: error => errors.push(error),
@@ -511,7 +511,7 @@ describe("patterns: Binary Star", function () {
       expect(() => server.connectPeer("tcp://127.0.0.1:1")).to.throw(/closed/)
 
       const stars = client({primary: "tcp://127.0.0.1:1", backup: "tcp://127.0.0.1:2"})
-      const refused = await stars.request(42 as unknown as string).then(
+      const refused = await stars.request({} as unknown as string).then(
         () => null,
         (err: unknown) => err,
       )

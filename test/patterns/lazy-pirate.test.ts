@@ -11,6 +11,16 @@ import {
   type RunningProcess,
 } from "../helpers"
 
+/** The rejection of a promise-returning call, which must not throw synchronously. */
+async function rejection(call: () => Promise<unknown>): Promise<Error> {
+  return call().then(
+    () => {
+      throw new Error("resolved")
+    },
+    (err: Error) => err,
+  )
+}
+
 /**
  * A Reply server in its own process, on PORT (or any port). It prints every request it
  * takes and SIGKILLs itself, unanswered, on the request named by CRASH_ON.
@@ -215,7 +225,7 @@ describe("patterns: Lazy Pirate", function () {
     await server.close()
   })
 
-  it("refuses malformed endpoints, options and messages, naming them", () => {
+  it("refuses malformed endpoints, options and messages, naming them", async () => {
     const endpoint = "tcp://127.0.0.1:1"
     const make =
       (options: unknown, where: unknown = endpoint) =>
@@ -238,9 +248,12 @@ describe("patterns: Lazy Pirate", function () {
     expect(make({}, "nonsense://x")).to.throw(ZmqError)
 
     const client = closing(new LazyPirateClient(endpoint))
-    expect(() => client.request(42 as never)).to.throw(TypeError)
-    expect(() => client.request([])).to.throw(TypeError)
-    expect(() => client.request("x", {signal: {} as AbortSignal})).to.throw(TypeError, /signal/)
+    expect(await rejection(() => client.request({} as never))).to.be.instanceOf(TypeError)
+    expect(await rejection(() => client.request([]))).to.be.instanceOf(TypeError)
+    expect(await rejection(() => client.request("x", {signal: {} as AbortSignal})))
+      .to.be.instanceOf(TypeError)
+      .with.property("message")
+      .match(/signal/)
     void client.close()
   })
 
