@@ -62,7 +62,8 @@ class Module {
   void HandleClosed();
 
  private:
-  static void Cleanup(napi_async_cleanup_hook_handle handle, void* arg);
+  static void AsyncCleanup(napi_async_cleanup_hook_handle handle, void* arg);
+  static void Cleanup(void* arg);
   void FinishCleanup();
 
   std::unordered_set<Socket*> sockets_;
