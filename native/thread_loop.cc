@@ -4,13 +4,14 @@
 // ZEROMQ_NAPI_POLLER=poll forces poll) and hands what signalled to the JS thread through one
 // threadsafe function.
 //
-// Each watch listens once: the thread stops listening to a descriptor that signalled (a
-// level-triggered descriptor that stays readable until the JS thread reads ZMQ_EVENTS would
-// make it spin), and the JS thread listens again after the socket looked at its events, or at
-// the next Arm(). Listening starts before the socket reads ZMQ_EVENTS (Socket::Wait arms
+// Each watch listens once per signal: the thread stops listening to a descriptor that
+// signalled (a level-triggered descriptor that stays readable until the JS thread reads
+// ZMQ_EVENTS would make it spin), and the JS thread listens again after the socket looked at
+// its events. Listening starts before the socket reads ZMQ_EVENTS (Socket::Wait arms
 // first), so a signal in between is not lost. The function is referenced exactly while a
 // watch is armed: a waiting socket keeps the process alive, an idle one does not.
 #include <condition_variable>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -358,9 +359,14 @@ class ThreadLoop : public EventLoop {
   }
 
   Watch* Start(Napi::Env, uv::OsSocket fd, Watcher* watcher) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto* watch = new ThreadWatch(*this, ++last_id_, fd, watcher);
-    watches_.emplace(watch->id, watch);
+    ThreadWatch* watch;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      watch = new ThreadWatch(*this, ++last_id_, fd, watcher);
+      watches_.emplace(watch->id, watch);
+    }
+    // Listening from the start, as libuv's poll handle: see Dispatch().
+    Listen(*watch);
     return watch;
   }
 
@@ -434,11 +440,11 @@ class ThreadLoop : public EventLoop {
         // Gone, or already reported (poll may report a descriptor twice).
         if (it == watches_.end() || !it->second->listening) continue;
         it->second->listening = false;
-        ready_.push_back(id);
-      }
-      if (!ready_.empty() && !notified_) {
-        notified_ = true;
-        napi_call_threadsafe_function(function_, nullptr, napi_tsfn_nonblocking);
+        // One call per socket, as libuv calls back once per handle: the runtime runs each
+        // call in a callback scope of its own, so promises settled by one socket's callback
+        // run before the next socket's (code written for Node relies on that order).
+        napi_call_threadsafe_function(function_, reinterpret_cast<void*>(id),
+                                      napi_tsfn_nonblocking);
       }
     }
   }
@@ -450,25 +456,24 @@ class ThreadLoop : public EventLoop {
   }
 
   // On the JS thread. env is null when the runtime drops calls at teardown.
-  static void Dispatch(napi_env env, napi_value, void* context, void*) {
+  static void Dispatch(napi_env env, napi_value, void* context, void* data) {
     if (env == nullptr) return;
     auto* loop = static_cast<ThreadLoop*>(context);
-    std::vector<uint64_t> ready;
+    auto id = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(data));
     {
       std::lock_guard<std::mutex> lock(loop->mutex_);
       if (loop->stopping_) return;
-      ready.swap(loop->ready_);
-      loop->notified_ = false;
     }
-    for (uint64_t id : ready) {
-      // Looked up each time: a socket may close in the callback of another.
-      ThreadWatch* watch = loop->Find(id);
-      // Disarmed: nothing waits, and the next Arm() listens again.
-      if (watch == nullptr || !watch->armed || watch->suspended) continue;
-      watch->watcher->OnSignal(0);
-      watch = loop->Find(id);
-      if (watch != nullptr && watch->armed) loop->Listen(*watch);
-    }
+    // Looked up by id: the socket may have closed since the thread saw the signal.
+    ThreadWatch* watch = loop->Find(id);
+    if (watch == nullptr || watch->suspended) return;
+    // Also when nothing waits, as libuv's poll does: the socket reads ZMQ_EVENTS, which
+    // processes libzmq's commands (reading them only at the next wait could skip one that
+    // a call of the socket consumed meanwhile).
+    watch->watcher->OnSignal(0);
+    // The callback may have closed the socket.
+    watch = loop->Find(id);
+    if (watch != nullptr) loop->Listen(*watch);
   }
 
   Napi::Env env_;
@@ -483,8 +488,6 @@ class ThreadLoop : public EventLoop {
   std::mutex mutex_;
   std::unordered_map<uint64_t, ThreadWatch*> watches_;
   uint64_t last_id_ = 0;
-  std::vector<uint64_t> ready_;
-  bool notified_ = false;
   bool stopping_ = false;
 };
 
@@ -497,8 +500,7 @@ void ThreadWatch::Arm() {
 }
 
 void ThreadWatch::Disarm() {
-  // The descriptor stays in the set: a signal that comes is dropped (Dispatch) and the
-  // next Arm() listens again, without a system call now.
+  // Listening goes on (the process may just end meanwhile).
   if (!armed) return;
   armed = false;
   loop.Referenced(false);
@@ -512,7 +514,7 @@ void ThreadWatch::Suspend() {
 
 void ThreadWatch::Resume() {
   suspended = false;
-  if (armed) loop.Listen(*this);
+  loop.Listen(*this);
 }
 
 void ThreadWatch::Close() {
