@@ -43,9 +43,12 @@ test("process.exit() while sockets wait and messages are in flight", async () =>
   assertClean(result, "process.exit")
 })
 
-const workerSource = esm => `
-  import * as zmq from ${JSON.stringify(esm)}
+// Workers load the CommonJS entry by path: Deno takes a file URL import of the ESM entry for
+// ES module code all through (it imports the CommonJS build); as an installed package it is fine.
+const workerSource = lib => `
+  import {createRequire} from "node:module"
   import {parentPort, workerData} from "node:worker_threads"
+  const zmq = createRequire(${JSON.stringify(lib)})(${JSON.stringify(lib)})
   const pull = new zmq.Pull({linger: 0})
   pull.connect(workerData.endpoint)
   const push = new zmq.Push({linger: 0})
@@ -64,10 +67,7 @@ const workerSource = esm => `
 const mainSource = `
   const zmq = require(LIB)
   const {Worker} = await import("node:worker_threads")
-  const {pathToFileURL} = await import("node:url")
-  const path = await import("node:path")
-  const esm = pathToFileURL(path.join(path.dirname(LIB), "..", "esm", "index.mjs")).href
-  const source = (${workerSource.toString()})(esm)
+  const source = (${workerSource.toString()})(LIB)
   const url = new URL("data:text/javascript," + encodeURIComponent(source))
   const push = new zmq.Push({linger: 0})
   await push.bind("tcp://127.0.0.1:*")
@@ -103,19 +103,22 @@ test("workers: one ends by itself, one is terminated while it waits", async () =
 test("process.exit() in the main thread while a worker waits on a socket", async () => {
   const result = await runScript(`
     const {Worker} = await import("node:worker_threads")
-    const {pathToFileURL} = await import("node:url")
-    const path = await import("node:path")
-    const esm = pathToFileURL(path.join(path.dirname(LIB), "..", "esm", "index.mjs")).href
     const source = \`
-      import * as zmq from \${JSON.stringify(esm)}
+      import {createRequire} from "node:module"
       import {parentPort} from "node:worker_threads"
+      const zmq = createRequire(\${JSON.stringify(LIB)})(\${JSON.stringify(LIB)})
       const pull = new zmq.Pull()
       await pull.bind("tcp://127.0.0.1:*")
       parentPort.postMessage("waiting")
       await pull.receive()
     \`
     const worker = new Worker(new URL("data:text/javascript," + encodeURIComponent(source)))
-    worker.once("message", () => process.exit(0))
+    worker.once("error", error => console.log("worker error", error))
+    worker.once("message", message => {
+      console.log(message)
+      process.exit(0)
+    })
   `)
   assertClean(result, "exit with a waiting worker")
+  assert.equal(result.stdout.trim(), "waiting")
 }, 30000)

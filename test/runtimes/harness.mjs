@@ -6,7 +6,7 @@ import * as fs from "node:fs"
 import {createRequire} from "node:module"
 import * as os from "node:os"
 import * as path from "node:path"
-import {fileURLToPath, pathToFileURL} from "node:url"
+import {fileURLToPath} from "node:url"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 /** The package root, whose built CommonJS entry the tests load (as `require` users do). */
@@ -14,8 +14,6 @@ export const root = path.resolve(here, "..", "..")
 const require = createRequire(import.meta.url)
 /** The library, built (`npm run build:ts`). */
 export const zmq = require(path.join(root, "dist", "cjs", "index.js"))
-/** The file URL of the library's ESM entry: what worker code imports. */
-export const esmUrl = pathToFileURL(path.join(root, "dist", "esm", "index.mjs")).href
 
 /** Which runtime runs this: "bun", "deno" or "node". */
 export const runtime = process.versions.bun
@@ -119,7 +117,9 @@ async function run() {
       console.log(`not ok ${name}\n  ${String(err?.stack ?? err).replace(/\n/g, "\n  ")}`)
     }
   }
-  console.log(`# ${runtime}: ${tests.length - failed} passed, ${failed} failed (${Date.now() - started} ms)`)
+  console.log(
+    `# ${runtime}: ${tests.length - failed} passed, ${failed} failed (${Date.now() - started} ms)`,
+  )
   process.exitCode = failed === 0 ? 0 : 1
 }
 

