@@ -69,6 +69,12 @@ bool MainThread(napi_env env, napi_value global, Runtime runtime) {
 
 }  // namespace
 
+bool ExternalBuffersWork(Napi::Env env) {
+  napi_value global = nullptr;
+  if (napi_get_global(env, &global) != napi_ok) return true;
+  return Detect(env, global) != Runtime::kDeno;
+}
+
 std::unique_ptr<EventLoop> CreateEventLoop(Napi::Env env, Module& module) {
   napi_value global = nullptr;
   if (napi_get_global(env, &global) != napi_ok) global = nullptr;

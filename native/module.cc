@@ -15,6 +15,7 @@ Module::~Module() = default;
 
 void Module::Start() {
   loop = CreateEventLoop(env, *this);
+  external_frames = ExternalBuffersWork(env);
   zero_copy_sends = loop != nullptr && loop->MainThread();
   releases.Start();
   // libuv's handles close asynchronously: teardown waits for them in an async hook. The

@@ -22,6 +22,12 @@ export const runtime = process.versions.bun
     ? "deno"
     : "node"
 
+/** A full garbage collection (the runner exposes gc() on Node and Deno), or nothing. */
+export function collectGarbage() {
+  if (typeof globalThis.gc === "function") globalThis.gc()
+  else if (runtime === "bun") globalThis.Bun.gc(true)
+}
+
 const tests = []
 /** Registers a test; `fn` may return a promise. Default timeout 15 s. */
 export function test(name, fn, timeoutMs = 15000) {

@@ -1,6 +1,6 @@
 // Every socket pattern over tcp, ipc and inproc, multipart and large frames, on this runtime.
 import assert from "node:assert/strict"
-import {bindTo, runtime, test, transports, within, zmq} from "./harness.mjs"
+import {bindTo, collectGarbage, runtime, test, transports, within, zmq} from "./harness.mjs"
 
 test("the runtime gets its event loop: libuv on Node, the watcher thread on Bun and Deno", () => {
   const forced = process.env.ZEROMQ_NAPI_EVENT_LOOP
@@ -163,6 +163,31 @@ test("multipart messages and large frames (zero-copy sizes) arrive whole", async
     // Many large frames in a row (external buffers where the runtime allows them).
     for (let i = 0; i < 20; i++) await push.send(large)
     for (let i = 0; i < 20; i++) assert.ok((await pull.receive())[0].equals(large))
+  } finally {
+    push.close()
+    pull.close()
+  }
+})
+
+test("large received frames survive garbage collection (external buffers or copies)", async () => {
+  const pull = new zmq.Pull({linger: 0})
+  const push = new zmq.Push({linger: 0})
+  try {
+    push.connect(await bindTo(pull, "tcp"))
+    const large = Buffer.alloc(1024 * 1024, 5)
+    let kept = []
+    for (let i = 0; i < 200; i++) {
+      await push.send(large)
+      const [frame] = await pull.receive()
+      kept.push(frame)
+      if (i % 20 === 19) {
+        // Drop most, keep one: finalizers of collected frames run next to live ones.
+        kept = [kept[0]]
+        collectGarbage()
+      }
+    }
+    collectGarbage()
+    assert.ok(kept[0].equals(large))
   } finally {
     push.close()
     pull.close()

