@@ -270,9 +270,9 @@ class EpollBackend : public Backend {
     if (epoll_ctl(epoll_, watch.in_set ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, watch.fd, &event) == 0) {
       watch.in_set = true;
     } else {
-      // Cannot happen for a descriptor libzmq keeps open; report it as a signal, so the
-      // socket reads its events and waiting operations go on.
-      watch.listening = false;
+      // Cannot happen for a descriptor libzmq keeps open; report it as a signal (the watch
+      // stays listening until the thread reports it), so the socket reads its events and
+      // waiting operations go on.
       failed_.push_back(watch.id);
       Wake();
     }
@@ -443,8 +443,8 @@ class ThreadLoop : public EventLoop {
         // One call per socket, as libuv calls back once per handle: the runtime runs each
         // call in a callback scope of its own, so promises settled by one socket's callback
         // run before the next socket's (code written for Node relies on that order).
-        napi_call_threadsafe_function(function_, reinterpret_cast<void*>(id),
-                                      napi_tsfn_nonblocking);
+        napi_call_threadsafe_function(
+            function_, reinterpret_cast<void*>(static_cast<uintptr_t>(id)), napi_tsfn_nonblocking);
       }
     }
   }
