@@ -333,7 +333,6 @@ class ThreadLoop : public EventLoop {
       auto epoll = std::make_unique<EpollBackend>(mutex_);
       if (epoll->Init()) {
         backend_ = std::move(epoll);
-        poller_ = "epoll";
       }
     }
 #else
@@ -343,7 +342,6 @@ class ThreadLoop : public EventLoop {
       auto poll = std::make_unique<PollBackend>(mutex_, watches_);
       if (!poll->Init()) return false;
       backend_ = std::move(poll);
-      poller_ = "poll";
     }
     napi_value name;
     if (napi_create_string_utf8(env_, "zeromq-napi:ready", NAPI_AUTO_LENGTH, &name) != napi_ok ||
@@ -385,7 +383,6 @@ class ThreadLoop : public EventLoop {
   // thread as with libuv. Workers copy (their memory ends with them).
   bool MainThread() const override { return main_thread_; }
   void SetMainThread(bool main_thread) { main_thread_ = main_thread; }
-  const char* Poller() const { return poller_; }
 
   void Listen(ThreadWatch& watch) {
     if (watch.suspended) return;
@@ -478,7 +475,6 @@ class ThreadLoop : public EventLoop {
 
   Napi::Env env_;
   std::unique_ptr<Backend> backend_;
-  const char* poller_ = "";
   napi_threadsafe_function function_ = nullptr;
   std::thread thread_;
   bool main_thread_ = false;
