@@ -12,6 +12,7 @@ const path = require("node:path")
 const {spawnSync} = require("node:child_process")
 const {buildPerfTools} = require("../scripts/build-perf-tools")
 const report = require("./lib/report")
+const {placementText, setPlacement} = require("./lib/proc")
 const {SIZES, formatCount, formatMicros, formatSize, median, parseSize} = require("./lib/util")
 
 const root = path.resolve(__dirname, "..")
@@ -60,6 +61,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --runs <n>           runs per case, median reported (default 3; --quick 1)
   --budget <seconds>   time per run (default 1; --quick 0.2)
   --messages <n>       messages of the rss scenario (default 10000000)
+  --taskset <R/S>      pin receivers/servers to CPU list R and senders/clients to S
+                       (taskset(1) lists, e.g. 0/1: steadier ratios on a busy machine)
   --out <dir>          where results go (default bench/results)
   --no-build           do not (re)compile the native perf tools
   --help`
@@ -137,6 +140,10 @@ function parseArgs(argv) {
         break
       case "--out":
         options.out = path.resolve(next())
+        break
+      case "--taskset":
+        options.taskset = next()
+        setPlacement(options.taskset)
         break
       case "--no-build":
         options.build = false
@@ -442,7 +449,8 @@ async function main() {
   console.log(
     `zeromq-napi benchmark: ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, ` +
       `load ${machine.loadavg.map(l => l.toFixed(2)).join(" ")}; ` +
-      `${options.quick ? "quick, " : ""}${options.runs} run(s) × ${options.budget} s per case`,
+      `${options.quick ? "quick, " : ""}${options.runs} run(s) × ${options.budget} s per case; ` +
+      placementText(),
   )
 
   const impls = Object.fromEntries(IMPL_IDS.map(id => [id, require(`./impl/${id}`)]))
@@ -478,6 +486,7 @@ async function main() {
   const lines = [
     ...report.textTables(results, SCENARIOS, options.runs),
     ...report.goalLines(goals, options.scenarios),
+    ...report.beatenLines(results),
   ]
   if (buildChanges.length > 0) {
     lines.push("", `WARNING: zeromq-napi was rebuilt during this run (${buildChanges.length}×):`)
@@ -489,6 +498,7 @@ async function main() {
   const json = {
     machine,
     options: {...options, out: path.relative(root, options.out) || "."},
+    placement: placementText(),
     elapsedSeconds: elapsed,
     build: buildStamp,
     buildChanges,
@@ -503,6 +513,7 @@ async function main() {
     },
     results,
     goals,
+    beaten: report.beatenCells(results),
   }
   const written = []
   const write = (name, content) => {

@@ -33,7 +33,9 @@ export interface AuthDecision {
   mechanism: string
   /** Who the client claims to be: the PLAIN username, the Z85 CURVE public key, or `""`. */
   identity: string
+  /** Whether the client was admitted. */
   allowed: boolean
+  /** The ZAP status code sent to libzmq: 200 admitted, 300, 400 or 500 refused. */
   statusCode: ZapStatusCode
   /** Why, e.g. `address 10.0.0.7 is denied` or `wrong password for "alice"`. */
   reason: string
@@ -43,15 +45,21 @@ export interface AuthDecision {
 
 /** What a PLAIN callback is asked about. */
 export interface PlainCredentials {
+  /** The server socket's `zapDomain` (empty when not set). */
   domain: string
+  /** The client's IP address (empty for transports without one, such as ipc). */
   address: string
+  /** The username the client sent. */
   username: string
+  /** The password the client sent, in clear (PLAIN does not encrypt). */
   password: string
 }
 
 /** What a CURVE callback is asked about. */
 export interface CurveCredentials {
+  /** The server socket's `zapDomain` (empty when not set). */
   domain: string
+  /** The client's IP address (empty for transports without one, such as ipc). */
   address: string
   /** The client's long-term public key, Z85. */
   publicKey: string
@@ -63,7 +71,17 @@ export interface CurveCredentials {
  * asks the client to come back later).
  */
 export type AuthVerdict =
-  boolean | {allowed: boolean; reason?: string; userId?: string; statusCode?: 300 | 400 | 500}
+  | boolean
+  | {
+      /** Whether the client is admitted. */
+      allowed: boolean
+      /** Why, for the decision log; a default reason when left out. */
+      reason?: string
+      /** The connection's `User-Id`; the username or Z85 key when left out. */
+      userId?: string
+      /** For a refusal: 400 (the default), 300 (come back later) or 500 (internal error). */
+      statusCode?: 300 | 400 | 500
+    }
 
 /**
  * Who may log in with PLAIN: a table of usernames and passwords, or a (possibly async)
@@ -86,7 +104,10 @@ export type CurvePolicy =
   | "any"
   | Iterable<string | Uint8Array>
   | CertificateStore
-  | {directory: string}
+  | {
+      /** A folder of public certificates, opened as a watched {@link CertificateStore}. */
+      directory: string
+    }
   | ((credentials: CurveCredentials) => AuthVerdict | Promise<AuthVerdict>)
 
 /** Which ZAP domain a policy is for. */
@@ -173,6 +194,7 @@ export class Authenticator {
   readonly #onDecision: ((decision: AuthDecision) => void) | undefined
   #router: Router | undefined
 
+  /** An authenticator for `options.context` (default: the shared one), serving once started. */
   constructor(options: AuthenticatorOptions = {}) {
     if (options === null || typeof options !== "object") {
       throw new TypeError("Authenticator(options): options must be an object")
@@ -306,7 +328,12 @@ export class Authenticator {
   }
 
   /** The allow and deny lists of a domain (default `"*"`), as given. */
-  addresses(options?: PolicyOptions): {allowed: string[]; denied: string[]} {
+  addresses(options?: PolicyOptions): {
+    /** The allow list: addresses and CIDR ranges. */
+    allowed: string[]
+    /** The deny list, which wins over the allow list. */
+    denied: string[]
+  } {
     const rules = this.#policies.get(domainOf("addresses", options))?.addresses
     return {allowed: [...(rules?.allowed ?? [])], denied: [...(rules?.denied ?? [])]}
   }

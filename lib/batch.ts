@@ -114,6 +114,7 @@ export class MessageBatch<M extends object = Message[]> implements Iterable<M> {
     return messages
   }
 
+  /** Every message in order, each made when reached (as {@link message}). */
   *[Symbol.iterator](): Iterator<M> {
     for (let i = 0; i < this.length; i++) yield this.message(i)
   }

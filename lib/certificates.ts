@@ -23,6 +23,7 @@ export interface CertificateInit {
   publicKey?: string | Uint8Array
   /** The secret key: certificates of peers you authenticate have none. */
   secretKey?: string | Uint8Array
+  /** Free-form metadata, written to the file's `metadata` section. */
   metadata?: CertificateMetadata
 }
 
@@ -333,7 +334,9 @@ function parseZpl(text: string, source: string): ZplNode {
 
 /** A file of the directory that is no certificate, and why. */
 export interface CertificateFileError {
+  /** The file's path. */
   file: string
+  /** Why it is no certificate (unreadable, not ZPL, a key missing or malformed). */
   error: Error
 }
 
@@ -447,6 +450,7 @@ export class CertificateStore {
     return this.#certificates.values()
   }
 
+  /** The certificates (public parts), as {@link values}. */
   [Symbol.iterator](): IterableIterator<Certificate> {
     return this.values()
   }

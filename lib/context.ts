@@ -99,7 +99,10 @@ export class Context {
   declare readonly [core]: ContextCore
   #closing: Promise<void> | undefined
 
-  /** @param options Context options to set. An unknown option is a TypeError. */
+  /**
+   * A new context (its own I/O threads and sockets), with `options` set.
+   * @param options Context options to set. An unknown option is a TypeError.
+   */
   constructor(options: ContextOptions = {}, ...internal: unknown[]) {
     if (options === null || typeof options !== "object") {
       throw new TypeError("Context options must be an object")

@@ -6,7 +6,9 @@ import {binding} from "./addon"
 
 /** A CURVE key pair as 40-character Z85 strings. */
 export interface CurveKeyPair {
+  /** The public key, Z85 (40 characters): give it to peers. */
   publicKey: string
+  /** The secret key, Z85 (40 characters): keep it private. */
   secretKey: string
 }
 

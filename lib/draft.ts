@@ -56,23 +56,28 @@ function checkGroup(method: string, group: unknown): string {
 
 /** Routing information of a message received by a {@link Server} or {@link Peer}. */
 export interface RoutingInfo {
+  /** The peer that sent the message: pass it as `routingId` to reply to that peer. */
   routingId: number
 }
 /** Send options of a {@link Server} or {@link Peer}: whom to send to. */
 export interface RoutingOptions extends OperationOptions {
+  /** The peer to send to, as received in {@link RoutingInfo}. */
   routingId: number
 }
 /** Group of a message received by a {@link Dish}. */
 export interface GroupInfo {
+  /** The group the message was published to. */
   group: string
 }
 /** Send options of a {@link Radio}: which group to publish to. */
 export interface GroupOptions extends OperationOptions {
+  /** The group to publish to: at most 15 bytes. */
   group: string
 }
 
 /** Replies to {@link Client}s; every message carries the client's routing id. */
 export class Server extends Socket {
+  /** A new Server with {@link ServerOptions}; a ZmqError `ENOTSUP` without draft APIs. */
   constructor(options?: ServerOptions) {
     super(draftSocket("Server"), options)
   }
@@ -85,6 +90,7 @@ export interface Server
 
 /** Talks to a {@link Server}: single-part messages, round-robin over servers. */
 export class Client extends Socket {
+  /** A new Client with {@link ClientOptions}; a ZmqError `ENOTSUP` without draft APIs. */
   constructor(options?: ClientOptions) {
     super(draftSocket("Client"), options)
   }
@@ -93,6 +99,7 @@ export interface Client extends Readable, Writable<MessageLike>, ClientOptionPro
 
 /** Publishes single-part messages to groups; {@link Dish}es join the groups they want. */
 export class Radio extends Socket {
+  /** A new Radio with {@link RadioOptions}; a ZmqError `ENOTSUP` without draft APIs. */
   constructor(options?: RadioOptions) {
     super(draftSocket("Radio"), options)
   }
@@ -101,6 +108,7 @@ export interface Radio extends Writable<MessageLike, GroupOptions>, RadioOptionP
 
 /** Receives the messages of {@link Radio}s for the groups it joined. */
 export class Dish extends Socket {
+  /** A new Dish with {@link DishOptions}; a ZmqError `ENOTSUP` without draft APIs. */
   constructor(options?: DishOptions) {
     super(draftSocket("Dish"), options)
   }
@@ -121,6 +129,7 @@ export interface Dish extends Readable<[Message, GroupInfo]>, DishOptionProperti
 
 /** Collects single-part messages from {@link Scatter}s (fair-queued). */
 export class Gather extends Socket {
+  /** A new Gather with {@link GatherOptions}; a ZmqError `ENOTSUP` without draft APIs. */
   constructor(options?: GatherOptions) {
     super(draftSocket("Gather"), options)
   }
@@ -129,6 +138,7 @@ export interface Gather extends Readable, GatherOptionProperties {}
 
 /** Distributes single-part messages to {@link Gather}s (round-robin). */
 export class Scatter extends Socket {
+  /** A new Scatter with {@link ScatterOptions}; a ZmqError `ENOTSUP` without draft APIs. */
   constructor(options?: ScatterOptions) {
     super(draftSocket("Scatter"), options)
   }
@@ -142,6 +152,7 @@ export interface Scatter extends Writable<MessageLike>, ScatterOptionProperties 
  * port shortly after `bind()` returns. libzmq 4.3.4 cannot bind `udp://…:*`.
  */
 export class Datagram extends Socket {
+  /** A new Datagram with {@link DatagramOptions}; a ZmqError `ENOTSUP` without draft APIs. */
   constructor(options?: DatagramOptions) {
     super(draftSocket("Datagram"), options)
   }
@@ -154,6 +165,7 @@ export interface Datagram
 
 /** Like {@link Server}, but can also connect: {@link connectPeer} returns the peer's routing id. */
 export class Peer extends Socket {
+  /** A new Peer with {@link PeerOptions}; a ZmqError `ENOTSUP` without draft APIs. */
   constructor(options?: PeerOptions) {
     super(draftSocket("Peer"), options)
   }
@@ -174,8 +186,9 @@ export interface Peer
     Writable<MessageLike, RoutingOptions>,
     PeerOptionProperties {}
 
-/** A thread-safe {@link Pair}: one peer, both directions, single-part messages. */
+/** A thread-safe {@link index!Pair}: one peer, both directions, single-part messages. */
 export class Channel extends Socket {
+  /** A new Channel with {@link ChannelOptions}; a ZmqError `ENOTSUP` without draft APIs. */
   constructor(options?: ChannelOptions) {
     super(draftSocket("Channel"), options)
   }

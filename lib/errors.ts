@@ -62,6 +62,7 @@ export class ZmqError extends Error {
   /** The endpoint of a failed `bind`, `unbind`, `connect` or `disconnect`. */
   readonly address?: string
 
+  /** An error with a libzmq error code (e.g. `"EAGAIN"`), errno and endpoint. */
   constructor(message: string, code: string, errno?: number, address?: string) {
     super(message)
     this.name = "ZmqError"

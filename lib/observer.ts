@@ -28,6 +28,7 @@ export type ErrnoError = ZmqError
  * internal error); `code` is `"EACCES"`.
  */
 export interface AuthError extends ZmqError {
+  /** The ZAP status code of the refusal: 300 (try later), 400 (refused) or 500 (internal error). */
   readonly status: 300 | 400 | 500
 }
 
@@ -66,23 +67,31 @@ export interface ProtoError extends ZmqError {
 
 /** The endpoint an event is about. */
 export interface EventAddress {
+  /** The endpoint, e.g. `tcp://127.0.0.1:5555` (libzmq omits the transport for `bind:error`). */
   address: string
 }
 
 /** The reconnect interval of a `connect:retry` event, in milliseconds. */
 export interface EventInterval {
+  /** Milliseconds until the next attempt. */
   interval: number
 }
 
 /** The error of an error event. */
 export interface EventError<E = ErrnoError> {
+  /** What failed, as a {@link ZmqError}. */
   error: E
 }
 
 type Expand<T> = T extends infer O ? {[K in keyof O]: O[K]} : never
 
 /** An event object: `{type: T}` and the details `D`. */
-export type EventFor<T extends string, D = unknown> = Expand<{type: T} & D>
+export type EventFor<T extends string, D = unknown> = Expand<
+  {
+    /** The kind of event, e.g. `"connect:retry"`. */
+    type: T
+  } & D
+>
 
 /**
  * Every event an {@link Observer} reports, told apart by `type`:
@@ -292,6 +301,14 @@ process.on("exit", () => {
   }
 })
 
+/** Any socket: the part of a Socket that an Observer is made for. */
+export interface ObservableSocket {
+  /** The context the socket belongs to. */
+  readonly context: Context
+  /** Whether the socket is closed. */
+  readonly closed: boolean
+}
+
 /**
  * The events of one socket (libzmq's socket monitor): `socket.events`, created on first
  * use. Read them in one of two ways, not both:
@@ -311,12 +328,6 @@ process.on("exit", () => {
  * the observer keeps its socket from being garbage collected and the process running,
  * like a pending receive: close the socket (or remove the listeners) to let it end.
  */
-/** Any socket: the part of a Socket that an Observer is made for. */
-export interface ObservableSocket {
-  readonly context: Context
-  readonly closed: boolean
-}
-
 export class Observer implements EventSubscriber {
   readonly #socket: SocketEngine
   readonly #pair: SocketEngine
@@ -343,7 +354,6 @@ export class Observer implements EventSubscriber {
     if (observed.closed) throw zmqError("EBADF")
     observed.observer?.close()
     const address = `inproc://zeromq-napi.monitor.${randomUUID()}`
-    observed.call(native => native.monitor(address, zmq.ZMQ_EVENT_ALL))
     let pair: SocketEngine | undefined
     try {
       pair = new SocketEngine(observed.context, socketKinds.Pair, optionsOf("Pair"))
@@ -353,10 +363,13 @@ export class Observer implements EventSubscriber {
       pair.setOption("receiveHighWaterMark", 0)
       // Closed by the observer (after the monitor's `end`), not by its context.
       observed.context.untrack(pair)
+      // The reader connects before the monitor binds (inproc allows either order): a
+      // monitor without a reader blocks whoever reports its next event, and the end of a
+      // thread (worker.terminate(), process.exit()) between the two would leave one.
       pair.endpoint("connect", address)
+      observed.call(native => native.monitor(address, zmq.ZMQ_EVENT_ALL))
     } catch (err) {
       pair?.close()
-      observed.call(native => native.monitor(null, 0))
       throw err
     }
     this.#socket = observed

@@ -28,7 +28,9 @@ export interface ProxySocketStatistics {
 
 /** The counters of a running proxy: what {@link Proxy.statistics} resolves with. */
 export interface ProxyStatistics {
+  /** The front-end socket's counters. */
   frontEnd: ProxySocketStatistics
+  /** The back-end socket's counters. */
   backEnd: ProxySocketStatistics
 }
 

@@ -119,7 +119,8 @@ function members(
     if (spec.access === "w") notes.push("Write-only.")
     if (spec.draft) notes.push("A DRAFT option of libzmq: needs `capability.draft`.")
     notes.push(`libzmq: \`${source.constant}\`.`)
-    lines.push(...comment([...source.doc.split("\n"), "", notes.join(" ")], "  "))
+    const doc = comment([...source.doc.split("\n"), "", notes.join(" ")], "  ")
+    lines.push(...doc)
     if (init) {
       lines.push(`  ${name}?: ${writeType(spec)}`)
     } else if (spec.access === "r") {
@@ -129,12 +130,25 @@ function members(
     } else if (readType(spec) === writeType(spec)) {
       lines.push(`  ${name}: ${readType(spec)}`)
     } else {
-      lines.push(`  get ${name}(): ${readType(spec)}`, `  set ${name}(value: ${writeType(spec)})`)
+      // TypeDoc documents the setter on its own: it gets the same comment.
+      lines.push(
+        `  get ${name}(): ${readType(spec)}`,
+        ...doc,
+        `  set ${name}(value: ${writeType(spec)})`,
+      )
     }
     lines.push("")
   }
   if (lines.at(-1) === "") lines.pop()
   return lines
+}
+
+/**
+ * A TypeDoc link to a socket class. The option typings are exported from the main entry point,
+ * where the draft classes are not: their links name the `draft` entry point.
+ */
+function classLink(name: SocketClassName): string {
+  return socketKinds[name].draft ? `{@link draft!${name}}` : `{@link ${name}}`
 }
 
 function pascal(name: string): string {
@@ -208,7 +222,7 @@ function generate(): string {
     const who =
       group.name === "CommonSocketOptions"
         ? "every socket"
-        : group.classes.map(name => `{@link ${name}}`).join(", ")
+        : group.classes.map(classLink).join(", ")
     out.push(...comment([`Options of ${who}.`], ""))
     out.push(`export interface ${group.name} {`, ...members(table, group.options, sources), "}", "")
     const init = members(table, group.options, sources, true)
@@ -220,7 +234,7 @@ function generate(): string {
     const parents = [...groups.values()]
       .filter(group => group.classes.includes(className))
       .map(group => group.name)
-    out.push(...comment([`The option properties of a {@link ${className}}.`], ""))
+    out.push(...comment([`The option properties of a ${classLink(className)}.`], ""))
     out.push(
       `export interface ${className}OptionProperties`,
       `  extends ${parents.join(",\n    ")} {}`,
@@ -232,7 +246,7 @@ function generate(): string {
       .filter(group => group.classes.includes(className))
       .filter(group => group.options.some(option => table[option].access !== "r"))
       .map(group => `${group.name}Init`)
-    out.push(...comment([`What the constructor of a {@link ${className}} accepts.`], ""))
+    out.push(...comment([`What the constructor of a ${classLink(className)} accepts.`], ""))
     out.push(`export interface ${className}Options`, `  extends ${parents.join(",\n    ")} {`)
     out.push(
       ...comment(
@@ -254,7 +268,10 @@ function generate(): string {
   }
   out.push("/** The option properties of each socket class, by class name. */")
   out.push("export interface SocketOptionsByClass {")
-  for (const className of socketClassNames) out.push(`  ${className}: ${className}OptionProperties`)
+  for (const className of socketClassNames) {
+    out.push(...comment([`The option properties of a ${classLink(className)}.`], "  "))
+    out.push(`  ${className}: ${className}OptionProperties`)
+  }
   out.push("}", "")
   return out.join("\n")
 }

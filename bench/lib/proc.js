@@ -7,6 +7,45 @@ const {fork, spawn} = require("node:child_process")
 const path = require("node:path")
 
 const childScript = path.join(__dirname, "..", "child.js")
+
+/**
+ * CPU placement (`--taskset R/S`), for the whole benchmark run: processes that receive or
+ * serve run on the CPUs of list R, those that send or ask on list S (taskset(1) lists, e.g.
+ * `0/1`); a case that runs in one process gets both. Unset: the OS scheduler places them.
+ */
+let placement
+
+/** Parses and sets `R/S`; throws on anything else. */
+function setPlacement(spec) {
+  const match = /^([0-9,-]+)\/([0-9,-]+)$/.exec(String(spec))
+  if (!match) throw new Error(`--taskset wants two CPU lists, receiver/sender (e.g. 0/1): ${spec}`)
+  placement = {receiver: match[1], sender: match[2]}
+}
+
+/** What `--taskset` set, as a sentence for the reports. */
+function placementText() {
+  return placement
+    ? `receivers and servers on CPU ${placement.receiver}, senders and clients on CPU ${placement.sender} (taskset)`
+    : "no CPU placement (the OS scheduler's)"
+}
+
+// Which side of a case a role or a native tool is on; single-process cases are "both".
+const SENDERS = new Set(["push", "req", "pub", "remote_thr", "remote_lat"])
+const SINGLES = new Set(["inprocThroughput", "inprocLatency", "inproc_thr", "inproc_lat"])
+
+function sideOf(name, firstArg) {
+  if (name === "lat_percentiles") return firstArg === "inproc" ? "both" : "sender"
+  if (name === "pubsub_thr") return firstArg === "pub" ? "sender" : "receiver"
+  if (SINGLES.has(name)) return "both"
+  return SENDERS.has(name) ? "sender" : "receiver"
+}
+
+/** `[command, args]` that run `file args` on the CPUs of its side under --taskset. */
+function placed(side, file, args) {
+  if (!placement) return [file, args]
+  const cpus = side === "both" ? `${placement.receiver},${placement.sender}` : placement[side]
+  return ["taskset", ["-c", cpus, file, ...args]]
+}
 const OUTPUT_LIMIT = 4000
 
 /** Keeps the last OUTPUT_LIMIT characters a stream printed (for error messages). */
@@ -132,9 +171,12 @@ class Proc {
 
 /** Forks `bench/child.js <impl> <role> <params>`; messages arrive as objects. */
 function forkRole(implId, role, params, extraArgv = []) {
+  // fork() runs `execPath ...execArgv childScript ...args`: taskset goes in front that way.
+  const [execPath, execArgv] = placed(sideOf(role), process.execPath, extraArgv)
   const child = fork(childScript, [implId, role, JSON.stringify(params)], {
     stdio: ["ignore", "pipe", "pipe", "ipc"],
-    execArgv: extraArgv,
+    execPath,
+    execArgv,
   })
   const proc = new Proc(child, `${implId} ${role}`)
   collect(child.stdout, proc.output)
@@ -147,7 +189,8 @@ function forkRole(implId, role, params, extraArgv = []) {
 
 /** Spawns a native tool; every stdout line arrives as a string message. */
 function spawnTool(file, args, {stdin = false} = {}) {
-  const child = spawn(file, args, {stdio: [stdin ? "pipe" : "ignore", "pipe", "pipe"]})
+  const [command, commandArgs] = placed(sideOf(path.basename(file), args[0]), file, args)
+  const child = spawn(command, commandArgs, {stdio: [stdin ? "pipe" : "ignore", "pipe", "pipe"]})
   const proc = new Proc(child, [path.basename(file), ...args.slice(0, 1)].join(" "))
   proc.lines = [] // every stdout line, in order
   let partial = ""
@@ -208,4 +251,12 @@ function freePort() {
   })
 }
 
-module.exports = {forkRole, spawnTool, killAll, finishAll, freePort}
+module.exports = {
+  forkRole,
+  spawnTool,
+  killAll,
+  finishAll,
+  freePort,
+  setPlacement,
+  placementText,
+}

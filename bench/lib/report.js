@@ -1,6 +1,7 @@
 "use strict"
 // Turns the runner's results into the final terminal tables, the goals, the Markdown report and
 // the SVG charts.
+const {placementText} = require("./proc")
 const {chartDocument} = require("./svg")
 const {formatCount, formatMicros, formatRatio, formatSize, precise} = require("./util")
 
@@ -42,37 +43,51 @@ function addRatios(results) {
 
 // ---- goals ------------------------------------------------------------------------------
 
-/** The issue's goals, evaluated from one run (tcp). */
+/** The goals (the performance issues' acceptance lines), evaluated from one run. */
 function goalDefinitions() {
   const goals = []
-  const thr = (size, impl, ref, min, text) =>
-    goals.push({scenario: "throughput", transport: "tcp", size, impl, ref, min, text})
+  const thr = (size, impl, ref, min, text, transport = "tcp") =>
+    goals.push({scenario: "throughput", transport, size, impl, ref, min, text})
   thr(16, "napi-idiomatic", "zeromq-v6", 4, "throughput 16 B: idiomatic ≥ 4× zeromq v6")
   thr(16, "napi-batch", "native", 0.5, "throughput 16 B: batch ≥ 0.5× native")
   thr(1024, "napi-idiomatic", "zeromq-v6", 3, "throughput 1 KiB: idiomatic ≥ 3× zeromq v6")
   thr(1024, "napi-batch", "native", 0.5, "throughput 1 KiB: batch ≥ 0.5× native")
   for (const size of [65536, MiB]) {
+    const s = formatSize(size)
+    thr(size, "napi-idiomatic", "zeromq-v6", 1.2, `throughput ${s}: idiomatic ≥ 1.2× zeromq v6`)
     for (const [impl, name] of [
       ["napi-idiomatic", "idiomatic"],
       ["napi-batch", "batch"],
     ]) {
-      const s = formatSize(size)
       thr(size, impl, "native", 0.9, `throughput ${s}: ${name} ≥ 0.9× native`)
-      thr(size, impl, "zeromq-v6", 1.0, `throughput ${s}: ${name} ≥ 1.0× zeromq v6`)
     }
   }
-  const lat = (ref, max, text) =>
-    goals.push({
-      scenario: "latency",
-      transport: "tcp",
-      size: 16,
-      impl: "napi-idiomatic",
-      ref,
-      max,
-      text,
-    })
-  lat("native", 1.3, "latency 16 B p50: idiomatic ≤ 1.3× native")
-  lat("zeromq-v6", 0.7, "latency 16 B p50: idiomatic ≤ 0.7× zeromq v6")
+  for (const size of [16, 256, 1024, 65536, MiB]) {
+    const s = formatSize(size)
+    thr(
+      size,
+      "napi-idiomatic",
+      "zeromq-v6",
+      1.2,
+      `inproc ${s}: idiomatic ≥ 1.2× zeromq v6`,
+      "inproc",
+    )
+  }
+  for (const size of [16, 1024]) {
+    const lat = (ref, max, text) =>
+      goals.push({
+        scenario: "latency",
+        transport: "tcp",
+        size,
+        impl: "napi-idiomatic",
+        ref,
+        max,
+        text,
+      })
+    const s = formatSize(size)
+    lat("zeromq-v6", 0.9, `latency ${s} p50: idiomatic ≤ 0.9× zeromq v6`)
+    lat("native", 1.1, `latency ${s} p50: idiomatic ≤ 1.1× native`)
+  }
   for (const size of [16, 256, 1024, 65536, MiB]) {
     goals.push({
       scenario: "throughput",
@@ -108,6 +123,70 @@ function goalDefinitions() {
   }
   goals.push({scenario: "rss", text: "rss: receiver peak RSS flat over the run"})
   return goals
+}
+
+/** The implementations that the idiomatic API must beat in every cell where both ran. */
+const RIVALS = [
+  ["zeromq-v6", "zeromq v6"],
+  ["net-per-message", "net/per-message"],
+]
+
+/**
+ * The cells (scenario, transport, size) where a rival beats the idiomatic API in this run:
+ * a higher rate, or a lower p50 round trip.
+ */
+function beatenCells(results) {
+  const beaten = []
+  for (const mine of results) {
+    if (mine.impl !== "napi-idiomatic" || !mine.median || mine.scenario === "rss") continue
+    for (const [impl, label] of RIVALS) {
+      const rival = find(results, {...mine, impl})
+      if (!rival) continue
+      const worse =
+        mine.scenario === "latency"
+          ? mine.median.p50 > rival.median.p50
+          : mine.median.rate < rival.median.rate
+      if (!worse) continue
+      const ratio =
+        mine.scenario === "latency"
+          ? mine.median.p50 / rival.median.p50
+          : mine.median.rate / rival.median.rate
+      beaten.push({
+        scenario: mine.scenario,
+        transport: mine.transport,
+        size: mine.size,
+        rival: label,
+        ratio,
+      })
+    }
+  }
+  return beaten
+}
+
+/** "beaten by …" for an idiomatic row that a rival beats, else "". */
+function beatenMark(beaten, r) {
+  if (r.impl !== "napi-idiomatic") return ""
+  const by = beaten
+    .filter(b => b.scenario === r.scenario && b.transport === r.transport && b.size === r.size)
+    .map(b => b.rival)
+  return by.length > 0 ? `beaten by ${by.join(", ")}` : ""
+}
+
+/** The beaten cells as report lines (one saying none when there are none). */
+function beatenLines(results) {
+  const beaten = beatenCells(results)
+  if (beaten.length === 0) {
+    return ["", "No cell where zeromq v6 or net/per-message beats the idiomatic API."]
+  }
+  return [
+    "",
+    "BEATEN: cells where another implementation beats the idiomatic API:",
+    ...beaten.map(
+      b =>
+        `  ${b.scenario} ${b.transport} ${formatSize(b.size)}: ${b.rival} ahead ` +
+        `(idiomatic ${b.ratio.toFixed(3)}× of it${b.scenario === "latency" ? ", p50" : ""})`,
+    ),
+  ]
 }
 
 function evaluateGoals(results) {
@@ -224,6 +303,7 @@ function describe(scenario, runs) {
 /** The final tables as text lines. */
 function textTables(results, scenarios, runs) {
   const lines = []
+  const beaten = beatenCells(results)
   for (const group of groups(results)) {
     const scenario = scenarios[group.scenario]
     const cols = columnsOf(group.scenario)
@@ -242,7 +322,11 @@ function textTables(results, scenarios, runs) {
       lastSize = r.size
       const head = [size.padEnd(8), r.label.padEnd(23)]
       if (cells.failed) lines.push([...head, cells.failed].join(" "))
-      else lines.push([...head, ...cols.map(([key]) => String(cells[key]).padStart(10))].join(" "))
+      else {
+        const mark = beatenMark(beaten, r)
+        const row = [...head, ...cols.map(([key]) => String(cells[key]).padStart(10))].join(" ")
+        lines.push(mark ? `${row}  <- ${mark}` : row)
+      }
     }
   }
   const rss = results.find(r => r.scenario === "rss")
@@ -271,10 +355,14 @@ function rssLine(r) {
 
 /** The goals section; goals of scenarios that did not run are left out (and counted). */
 function goalLines(goals, ran) {
-  const lines = ["", "Goals (tcp; ratios from this run):"]
-  const shown = goals.filter(g => ran.includes(g.scenario))
+  const lines = ["", "Goals (ratios from this run):"]
+  // Goals of cells this run did not measure (other scenarios, transports, sizes or
+  // implementations) are left out, and counted.
+  const shown = goals.filter(g => ran.includes(g.scenario) && g.status !== "N/A")
   if (shown.length < goals.length) {
-    lines.push(`  (${goals.length - shown.length} goal(s) of scenarios not run are left out)`)
+    lines.push(
+      `  (${goals.length - shown.length} goal(s) of cells not measured in this run are left out)`,
+    )
   }
   goals = shown
   for (const g of goals) {
@@ -294,6 +382,7 @@ function goalLines(goals, ran) {
 
 function markdown({machine, options, results, goals, scenarios, elapsed}) {
   const out = ["# zeromq-napi benchmark", ""]
+  const beaten = beatenCells(results)
   out.push(
     `${machine.date}: ${machine.cpus} × ${machine.cpuModel}, ${mb(machine.totalmem)} RAM, ` +
       `Node ${machine.node} (${machine.platform}-${machine.arch}), ` +
@@ -301,7 +390,7 @@ function markdown({machine, options, results, goals, scenarios, elapsed}) {
       `zeromq ${machine.versions.v6 || "?"} (libzmq ${machine.versions.v6Libzmq || "?"}).`,
     "",
     `Options: ${options.quick ? "--quick, " : ""}${options.runs} run(s) per case, ` +
-      `${options.budget} s per run; total ${Math.round(elapsed)} s.`,
+      `${options.budget} s per run; total ${Math.round(elapsed)} s; ${placementText()}.`,
     "",
   )
   for (const group of groups(results)) {
@@ -318,7 +407,7 @@ function markdown({machine, options, results, goals, scenarios, elapsed}) {
         )
       } else {
         out.push(
-          `| ${formatSize(r.size)} | ${r.label} | ${cols.map(([key]) => cells[key]).join(" | ")} |`,
+          `| ${formatSize(r.size)} | ${r.label}${beatenMark(beaten, r) ? ` (**${beatenMark(beaten, r)}**)` : ""} | ${cols.map(([key]) => cells[key]).join(" | ")} |`,
         )
       }
     }
@@ -326,6 +415,7 @@ function markdown({machine, options, results, goals, scenarios, elapsed}) {
   }
   const rss = results.find(r => r.scenario === "rss")
   if (rss) out.push(`## ${scenarios.rss.title}`, "", rssLine(rss), "")
+  out.push("## Beaten cells", "", ...beatenLines(results).slice(1), "")
   out.push("## Goals", "", "| status | goal | ratio | note |", "| --- | --- | ---: | --- |")
   for (const g of goals) {
     out.push(
@@ -381,4 +471,13 @@ function microLabel(us) {
   return formatMicros(us).replace(" ", "")
 }
 
-module.exports = {addRatios, evaluateGoals, textTables, goalLines, markdown, charts}
+module.exports = {
+  addRatios,
+  evaluateGoals,
+  textTables,
+  goalLines,
+  beatenCells,
+  beatenLines,
+  markdown,
+  charts,
+}

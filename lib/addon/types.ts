@@ -90,13 +90,21 @@ export interface NativeProxy {
   ): Promise<void>
 }
 
+/** What the loaded libzmq was built with (libzmq's `zmq_has()`), as `capability`. */
 export interface Capability {
+  /** The `ipc://` transport (Unix domain sockets). */
   ipc: boolean
+  /** The `pgm://` and `epgm://` multicast transports (not in the bundled build). */
   pgm: boolean
+  /** The `tipc://` transport (Linux TIPC, where the build machine's headers have it). */
   tipc: boolean
+  /** The `norm://` transport (NACK-oriented multicast; not in the bundled build). */
   norm: boolean
+  /** The CURVE security mechanism (see {@link curveLibrary}). */
   curve: boolean
+  /** The GSSAPI (Kerberos) security mechanism (not in the bundled build). */
   gssapi: boolean
+  /** libzmq's draft APIs: the sockets of `zeromq-napi/draft` and the draft options. */
   draft: boolean
   /**
    * The CURVE crypto libzmq was built with: `"libsodium"` (a static libsodium, when the

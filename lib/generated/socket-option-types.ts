@@ -222,6 +222,12 @@ export interface CommonSocketOptions {
    * libzmq: `ZMQ_CURVE_PUBLICKEY`.
    */
   get curvePublicKey(): string
+  /**
+   * This socket's long-term CURVE public key (required on clients), as a 40-character Z85
+   * string or 32-byte Buffer; see `curveKeyPair()`.
+   *
+   * libzmq: `ZMQ_CURVE_PUBLICKEY`.
+   */
   set curvePublicKey(value: string | Buffer)
 
   /**
@@ -231,6 +237,12 @@ export interface CommonSocketOptions {
    * libzmq: `ZMQ_CURVE_SECRETKEY`.
    */
   get curveSecretKey(): string
+  /**
+   * This socket's long-term CURVE secret key (required on clients and servers), as a
+   * 40-character Z85 string or 32-byte Buffer.
+   *
+   * libzmq: `ZMQ_CURVE_SECRETKEY`.
+   */
   set curveSecretKey(value: string | Buffer)
 
   /**
@@ -240,6 +252,12 @@ export interface CommonSocketOptions {
    * libzmq: `ZMQ_CURVE_SERVERKEY`.
    */
   get curveServerKey(): string
+  /**
+   * The server's public key, set on CURVE clients, as a 40-character Z85 string or 32-byte
+   * Buffer.
+   *
+   * libzmq: `ZMQ_CURVE_SERVERKEY`.
+   */
   set curveServerKey(value: string | Buffer)
 
   /**
@@ -923,7 +941,7 @@ export interface CommonSocketOptionsInit {
 }
 
 /**
- * Options of {@link Pair}, {@link Publisher}, {@link XPublisher}, {@link XSubscriber}, {@link Request}, {@link Reply}, {@link Dealer}, {@link Router}, {@link Push}, {@link Stream}, {@link Server}, {@link Client}, {@link Radio}, {@link Scatter}, {@link Datagram}, {@link Peer}, {@link Channel}.
+ * Options of {@link Pair}, {@link Publisher}, {@link XPublisher}, {@link XSubscriber}, {@link Request}, {@link Reply}, {@link Dealer}, {@link Router}, {@link Push}, {@link Stream}, {@link draft!Server}, {@link draft!Client}, {@link draft!Radio}, {@link draft!Scatter}, {@link draft!Datagram}, {@link draft!Peer}, {@link draft!Channel}.
  */
 export interface SendingSocketOptions {
   /**
@@ -959,7 +977,7 @@ export interface SendingSocketOptions {
 }
 
 /**
- * Options of {@link Pair}, {@link Publisher}, {@link XPublisher}, {@link XSubscriber}, {@link Request}, {@link Reply}, {@link Dealer}, {@link Router}, {@link Push}, {@link Stream}, {@link Server}, {@link Client}, {@link Radio}, {@link Scatter}, {@link Datagram}, {@link Peer}, {@link Channel}, as constructor options.
+ * Options of {@link Pair}, {@link Publisher}, {@link XPublisher}, {@link XSubscriber}, {@link Request}, {@link Reply}, {@link Dealer}, {@link Router}, {@link Push}, {@link Stream}, {@link draft!Server}, {@link draft!Client}, {@link draft!Radio}, {@link draft!Scatter}, {@link draft!Datagram}, {@link draft!Peer}, {@link draft!Channel}, as constructor options.
  */
 export interface SendingSocketOptionsInit {
   /**
@@ -995,7 +1013,7 @@ export interface SendingSocketOptionsInit {
 }
 
 /**
- * Options of {@link Pair}, {@link Subscriber}, {@link XPublisher}, {@link XSubscriber}, {@link Request}, {@link Reply}, {@link Dealer}, {@link Router}, {@link Pull}, {@link Stream}, {@link Server}, {@link Client}, {@link Dish}, {@link Gather}, {@link Datagram}, {@link Peer}, {@link Channel}.
+ * Options of {@link Pair}, {@link Subscriber}, {@link XPublisher}, {@link XSubscriber}, {@link Request}, {@link Reply}, {@link Dealer}, {@link Router}, {@link Pull}, {@link Stream}, {@link draft!Server}, {@link draft!Client}, {@link draft!Dish}, {@link draft!Gather}, {@link draft!Datagram}, {@link draft!Peer}, {@link draft!Channel}.
  */
 export interface ReceivingSocketOptions {
   /**
@@ -1023,7 +1041,7 @@ export interface ReceivingSocketOptions {
 }
 
 /**
- * Options of {@link Pair}, {@link Subscriber}, {@link XPublisher}, {@link XSubscriber}, {@link Request}, {@link Reply}, {@link Dealer}, {@link Router}, {@link Pull}, {@link Stream}, {@link Server}, {@link Client}, {@link Dish}, {@link Gather}, {@link Datagram}, {@link Peer}, {@link Channel}, as constructor options.
+ * Options of {@link Pair}, {@link Subscriber}, {@link XPublisher}, {@link XSubscriber}, {@link Request}, {@link Reply}, {@link Dealer}, {@link Router}, {@link Pull}, {@link Stream}, {@link draft!Server}, {@link draft!Client}, {@link draft!Dish}, {@link draft!Gather}, {@link draft!Datagram}, {@link draft!Peer}, {@link draft!Channel}, as constructor options.
  */
 export interface ReceivingSocketOptionsInit {
   /**
@@ -1051,7 +1069,7 @@ export interface ReceivingSocketOptionsInit {
 }
 
 /**
- * Options of {@link Router}, {@link Dealer}, {@link Client}, {@link Server}, {@link Peer}.
+ * Options of {@link Router}, {@link Dealer}, {@link draft!Client}, {@link draft!Server}, {@link draft!Peer}.
  */
 export interface HelloMessageSocketOptions {
   /**
@@ -1063,7 +1081,7 @@ export interface HelloMessageSocketOptions {
 }
 
 /**
- * Options of {@link Router}, {@link Dealer}, {@link Client}, {@link Server}, {@link Peer}, as constructor options.
+ * Options of {@link Router}, {@link Dealer}, {@link draft!Client}, {@link draft!Server}, {@link draft!Peer}, as constructor options.
  */
 export interface HelloMessageSocketOptionsInit {
   /**
@@ -1075,7 +1093,7 @@ export interface HelloMessageSocketOptionsInit {
 }
 
 /**
- * Options of {@link Router}, {@link Server}, {@link Peer}.
+ * Options of {@link Router}, {@link draft!Server}, {@link draft!Peer}.
  */
 export interface DisconnectMessageSocketOptions {
   /**
@@ -1088,7 +1106,7 @@ export interface DisconnectMessageSocketOptions {
 }
 
 /**
- * Options of {@link Router}, {@link Server}, {@link Peer}, as constructor options.
+ * Options of {@link Router}, {@link draft!Server}, {@link draft!Peer}, as constructor options.
  */
 export interface DisconnectMessageSocketOptionsInit {
   /**
@@ -1345,7 +1363,7 @@ export interface RequestOnlyOptionsInit {
 }
 
 /**
- * Options of {@link Pull}, {@link Push}, {@link Subscriber}, {@link Publisher}, {@link Dealer}, {@link Scatter}, {@link Gather}.
+ * Options of {@link Pull}, {@link Push}, {@link Subscriber}, {@link Publisher}, {@link Dealer}, {@link draft!Scatter}, {@link draft!Gather}.
  */
 export interface ConflateSocketOptions {
   /**
@@ -1358,7 +1376,7 @@ export interface ConflateSocketOptions {
 }
 
 /**
- * Options of {@link Pull}, {@link Push}, {@link Subscriber}, {@link Publisher}, {@link Dealer}, {@link Scatter}, {@link Gather}, as constructor options.
+ * Options of {@link Pull}, {@link Push}, {@link Subscriber}, {@link Publisher}, {@link Dealer}, {@link draft!Scatter}, {@link draft!Gather}, as constructor options.
  */
 export interface ConflateSocketOptionsInit {
   /**
@@ -1371,7 +1389,7 @@ export interface ConflateSocketOptionsInit {
 }
 
 /**
- * Options of {@link XPublisher}, {@link Publisher}, {@link Radio}.
+ * Options of {@link XPublisher}, {@link Publisher}, {@link draft!Radio}.
  */
 export interface NoDropSocketOptions {
   /**
@@ -1384,7 +1402,7 @@ export interface NoDropSocketOptions {
 }
 
 /**
- * Options of {@link XPublisher}, {@link Publisher}, {@link Radio}, as constructor options.
+ * Options of {@link XPublisher}, {@link Publisher}, {@link draft!Radio}, as constructor options.
  */
 export interface NoDropSocketOptionsInit {
   /**
@@ -1475,7 +1493,7 @@ export interface OnlyFirstSubscribeSocketOptionsInit {
 }
 
 /**
- * Options of {@link Radio}.
+ * Options of {@link draft!Radio}.
  */
 export interface RadioOnlyOptions {
   /**
@@ -1487,7 +1505,7 @@ export interface RadioOnlyOptions {
 }
 
 /**
- * Options of {@link Radio}, as constructor options.
+ * Options of {@link draft!Radio}, as constructor options.
  */
 export interface RadioOnlyOptionsInit {
   /**
@@ -1616,7 +1634,7 @@ export interface StreamOptionProperties
   extends CommonSocketOptions, SendingSocketOptions, ReceivingSocketOptions, StreamOnlyOptions {}
 
 /**
- * The option properties of a {@link Server}.
+ * The option properties of a {@link draft!Server}.
  */
 export interface ServerOptionProperties
   extends
@@ -1627,7 +1645,7 @@ export interface ServerOptionProperties
     DisconnectMessageSocketOptions {}
 
 /**
- * The option properties of a {@link Client}.
+ * The option properties of a {@link draft!Client}.
  */
 export interface ClientOptionProperties
   extends
@@ -1637,36 +1655,36 @@ export interface ClientOptionProperties
     HelloMessageSocketOptions {}
 
 /**
- * The option properties of a {@link Radio}.
+ * The option properties of a {@link draft!Radio}.
  */
 export interface RadioOptionProperties
   extends CommonSocketOptions, SendingSocketOptions, NoDropSocketOptions, RadioOnlyOptions {}
 
 /**
- * The option properties of a {@link Dish}.
+ * The option properties of a {@link draft!Dish}.
  */
 export interface DishOptionProperties extends CommonSocketOptions, ReceivingSocketOptions {}
 
 /**
- * The option properties of a {@link Gather}.
+ * The option properties of a {@link draft!Gather}.
  */
 export interface GatherOptionProperties
   extends CommonSocketOptions, ReceivingSocketOptions, ConflateSocketOptions {}
 
 /**
- * The option properties of a {@link Scatter}.
+ * The option properties of a {@link draft!Scatter}.
  */
 export interface ScatterOptionProperties
   extends CommonSocketOptions, SendingSocketOptions, ConflateSocketOptions {}
 
 /**
- * The option properties of a {@link Datagram}.
+ * The option properties of a {@link draft!Datagram}.
  */
 export interface DatagramOptionProperties
   extends CommonSocketOptions, SendingSocketOptions, ReceivingSocketOptions {}
 
 /**
- * The option properties of a {@link Peer}.
+ * The option properties of a {@link draft!Peer}.
  */
 export interface PeerOptionProperties
   extends
@@ -1677,7 +1695,7 @@ export interface PeerOptionProperties
     DisconnectMessageSocketOptions {}
 
 /**
- * The option properties of a {@link Channel}.
+ * The option properties of a {@link draft!Channel}.
  */
 export interface ChannelOptionProperties
   extends CommonSocketOptions, SendingSocketOptions, ReceivingSocketOptions {}
@@ -1904,7 +1922,7 @@ export interface StreamOptions
 }
 
 /**
- * What the constructor of a {@link Server} accepts.
+ * What the constructor of a {@link draft!Server} accepts.
  */
 export interface ServerOptions
   extends
@@ -1924,7 +1942,7 @@ export interface ServerOptions
 }
 
 /**
- * What the constructor of a {@link Client} accepts.
+ * What the constructor of a {@link draft!Client} accepts.
  */
 export interface ClientOptions
   extends
@@ -1943,7 +1961,7 @@ export interface ClientOptions
 }
 
 /**
- * What the constructor of a {@link Radio} accepts.
+ * What the constructor of a {@link draft!Radio} accepts.
  */
 export interface RadioOptions
   extends
@@ -1958,7 +1976,7 @@ export interface RadioOptions
 }
 
 /**
- * What the constructor of a {@link Dish} accepts.
+ * What the constructor of a {@link draft!Dish} accepts.
  */
 export interface DishOptions extends CommonSocketOptionsInit, ReceivingSocketOptionsInit {
   /**
@@ -1972,7 +1990,7 @@ export interface DishOptions extends CommonSocketOptionsInit, ReceivingSocketOpt
 }
 
 /**
- * What the constructor of a {@link Gather} accepts.
+ * What the constructor of a {@link draft!Gather} accepts.
  */
 export interface GatherOptions
   extends CommonSocketOptionsInit, ReceivingSocketOptionsInit, ConflateSocketOptionsInit {
@@ -1987,7 +2005,7 @@ export interface GatherOptions
 }
 
 /**
- * What the constructor of a {@link Scatter} accepts.
+ * What the constructor of a {@link draft!Scatter} accepts.
  */
 export interface ScatterOptions
   extends CommonSocketOptionsInit, SendingSocketOptionsInit, ConflateSocketOptionsInit {
@@ -1998,7 +2016,7 @@ export interface ScatterOptions
 }
 
 /**
- * What the constructor of a {@link Datagram} accepts.
+ * What the constructor of a {@link draft!Datagram} accepts.
  */
 export interface DatagramOptions
   extends CommonSocketOptionsInit, SendingSocketOptionsInit, ReceivingSocketOptionsInit {
@@ -2013,7 +2031,7 @@ export interface DatagramOptions
 }
 
 /**
- * What the constructor of a {@link Peer} accepts.
+ * What the constructor of a {@link draft!Peer} accepts.
  */
 export interface PeerOptions
   extends
@@ -2033,7 +2051,7 @@ export interface PeerOptions
 }
 
 /**
- * What the constructor of a {@link Channel} accepts.
+ * What the constructor of a {@link draft!Channel} accepts.
  */
 export interface ChannelOptions
   extends CommonSocketOptionsInit, SendingSocketOptionsInit, ReceivingSocketOptionsInit {
@@ -2049,25 +2067,88 @@ export interface ChannelOptions
 
 /** The option properties of each socket class, by class name. */
 export interface SocketOptionsByClass {
+  /**
+   * The option properties of a {@link Pair}.
+   */
   Pair: PairOptionProperties
+  /**
+   * The option properties of a {@link Publisher}.
+   */
   Publisher: PublisherOptionProperties
+  /**
+   * The option properties of a {@link Subscriber}.
+   */
   Subscriber: SubscriberOptionProperties
+  /**
+   * The option properties of a {@link XPublisher}.
+   */
   XPublisher: XPublisherOptionProperties
+  /**
+   * The option properties of a {@link XSubscriber}.
+   */
   XSubscriber: XSubscriberOptionProperties
+  /**
+   * The option properties of a {@link Request}.
+   */
   Request: RequestOptionProperties
+  /**
+   * The option properties of a {@link Reply}.
+   */
   Reply: ReplyOptionProperties
+  /**
+   * The option properties of a {@link Dealer}.
+   */
   Dealer: DealerOptionProperties
+  /**
+   * The option properties of a {@link Router}.
+   */
   Router: RouterOptionProperties
+  /**
+   * The option properties of a {@link Push}.
+   */
   Push: PushOptionProperties
+  /**
+   * The option properties of a {@link Pull}.
+   */
   Pull: PullOptionProperties
+  /**
+   * The option properties of a {@link Stream}.
+   */
   Stream: StreamOptionProperties
+  /**
+   * The option properties of a {@link draft!Server}.
+   */
   Server: ServerOptionProperties
+  /**
+   * The option properties of a {@link draft!Client}.
+   */
   Client: ClientOptionProperties
+  /**
+   * The option properties of a {@link draft!Radio}.
+   */
   Radio: RadioOptionProperties
+  /**
+   * The option properties of a {@link draft!Dish}.
+   */
   Dish: DishOptionProperties
+  /**
+   * The option properties of a {@link draft!Gather}.
+   */
   Gather: GatherOptionProperties
+  /**
+   * The option properties of a {@link draft!Scatter}.
+   */
   Scatter: ScatterOptionProperties
+  /**
+   * The option properties of a {@link draft!Datagram}.
+   */
   Datagram: DatagramOptionProperties
+  /**
+   * The option properties of a {@link draft!Peer}.
+   */
   Peer: PeerOptionProperties
+  /**
+   * The option properties of a {@link draft!Channel}.
+   */
   Channel: ChannelOptionProperties
 }

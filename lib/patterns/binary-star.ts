@@ -99,6 +99,7 @@ export class BinaryStarFatalError extends Error {
   /** The state the peer announced. */
   readonly peerState: BinaryStarState
 
+  /** The error of a pair found in an impossible state (`state` here, `peerState` there). */
   constructor(message: string, state: BinaryStarState, peerState: BinaryStarState) {
     super(message)
     this.name = "BinaryStarFatalError"

@@ -14,6 +14,7 @@ export class RequestTimeoutError extends ZmqError {
   /** How many times the request was sent before giving up. */
   readonly attempts: number
 
+  /** A request that got no reply after `attempts` sends, to `address` when given. */
   constructor(message: string, attempts: number, address?: string) {
     super(message, "ETIMEDOUT", undefined, address)
     this.name = "RequestTimeoutError"

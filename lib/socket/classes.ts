@@ -76,6 +76,7 @@ function checkPrefixes(method: string, prefixes: unknown[]): (string | Buffer)[]
 
 /** An exclusive pair: one peer, both directions (usually over `inproc://`). */
 export class Pair extends Socket {
+  /** A new Pair socket with {@link PairOptions}; an unknown option is a TypeError. */
   constructor(options?: PairOptions) {
     super(SocketType.Pair, options)
   }
@@ -84,6 +85,7 @@ export interface Pair extends Readable, Writable, PairOptionProperties {}
 
 /** Publishes messages to every subscriber whose subscription prefixes match. */
 export class Publisher extends Socket {
+  /** A new Publisher socket with {@link PublisherOptions}; an unknown option is a TypeError. */
   constructor(options?: PublisherOptions) {
     super(SocketType.Publisher, options)
   }
@@ -92,6 +94,7 @@ export interface Publisher extends Writable, PublisherOptionProperties {}
 
 /** Receives the messages of publishers that match its subscriptions (none at first). */
 export class Subscriber extends Socket {
+  /** A new Subscriber socket with {@link SubscriberOptions}; an unknown option is a TypeError. */
   constructor(options?: SubscriberOptions) {
     super(SocketType.Subscriber, options)
   }
@@ -117,6 +120,7 @@ export interface Subscriber extends Readable, SubscriberOptionProperties {}
 
 /** Sends requests and receives their replies, strictly alternating. */
 export class Request extends Socket {
+  /** A new Request socket with {@link RequestOptions}; an unknown option is a TypeError. */
   constructor(options?: RequestOptions) {
     super(SocketType.Request, options)
   }
@@ -125,6 +129,7 @@ export interface Request extends Readable, Writable, RequestOptionProperties {}
 
 /** Receives requests and sends their replies, strictly alternating. */
 export class Reply extends Socket {
+  /** A new Reply socket with {@link ReplyOptions}; an unknown option is a TypeError. */
   constructor(options?: ReplyOptions) {
     super(SocketType.Reply, options)
   }
@@ -133,6 +138,7 @@ export interface Reply extends Readable, Writable, ReplyOptionProperties {}
 
 /** Asynchronous requests: sends round-robin, receives fair-queued. */
 export class Dealer extends Socket {
+  /** A new Dealer socket with {@link DealerOptions}; an unknown option is a TypeError. */
   constructor(options?: DealerOptions) {
     super(SocketType.Dealer, options)
   }
@@ -144,6 +150,7 @@ export interface Dealer extends Readable, Writable, DealerOptionProperties {}
  * and every sent message starts with the routing id of its destination.
  */
 export class Router extends Socket {
+  /** A new Router socket with {@link RouterOptions}; an unknown option is a TypeError. */
   constructor(options?: RouterOptions) {
     super(SocketType.Router, options)
   }
@@ -157,6 +164,7 @@ export interface Router extends Readable, Writable, RouterOptionProperties {}
 
 /** Receives messages from pushers (fair-queued): the sink of a pipeline. */
 export class Pull extends Socket {
+  /** A new Pull socket with {@link PullOptions}; an unknown option is a TypeError. */
   constructor(options?: PullOptions) {
     super(SocketType.Pull, options)
   }
@@ -165,6 +173,7 @@ export interface Pull extends Readable, PullOptionProperties {}
 
 /** Sends messages round-robin to pullers: the source of a pipeline. */
 export class Push extends Socket {
+  /** A new Push socket with {@link PushOptions}; an unknown option is a TypeError. */
   constructor(options?: PushOptions) {
     super(SocketType.Push, options)
   }
@@ -173,6 +182,7 @@ export interface Push extends Writable, PushOptionProperties {}
 
 /** A publisher that also receives the subscription messages of its subscribers. */
 export class XPublisher extends Socket {
+  /** A new XPublisher socket with {@link XPublisherOptions}; an unknown option is a TypeError. */
   constructor(options?: XPublisherOptions) {
     super(SocketType.XPublisher, options)
   }
@@ -181,6 +191,7 @@ export interface XPublisher extends Readable, Writable, XPublisherOptionProperti
 
 /** A subscriber that subscribes by sending subscription messages (`\x01topic`). */
 export class XSubscriber extends Socket {
+  /** A new XSubscriber socket with {@link XSubscriberOptions}; an unknown option is a TypeError. */
   constructor(options?: XSubscriberOptions) {
     super(SocketType.XSubscriber, options)
   }
@@ -192,6 +203,7 @@ export interface XSubscriber extends Readable, Writable, XSubscriberOptionProper
  * disconnect), and every sent message is `[routingId, data]`.
  */
 export class Stream extends Socket {
+  /** A new Stream socket with {@link StreamOptions}; an unknown option is a TypeError. */
   constructor(options?: StreamOptions) {
     super(SocketType.Stream, options)
   }

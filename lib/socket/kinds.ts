@@ -42,26 +42,47 @@ function kind(
 
 /** Every socket class name, with its kind. Names follow zeromq v6. */
 export const socketKinds = {
+  /** `ZMQ_PAIR`. */
   Pair: kind(zmq.ZMQ_PAIR, true, true),
+  /** `ZMQ_PUB`. */
   Publisher: kind(zmq.ZMQ_PUB, true, false),
+  /** `ZMQ_SUB`. */
   Subscriber: kind(zmq.ZMQ_SUB, false, true),
+  /** `ZMQ_XPUB`. */
   XPublisher: kind(zmq.ZMQ_XPUB, true, true),
+  /** `ZMQ_XSUB`. */
   XSubscriber: kind(zmq.ZMQ_XSUB, true, true),
+  /** `ZMQ_REQ`. */
   Request: kind(zmq.ZMQ_REQ, true, true),
+  /** `ZMQ_REP`. */
   Reply: kind(zmq.ZMQ_REP, true, true),
+  /** `ZMQ_DEALER`. */
   Dealer: kind(zmq.ZMQ_DEALER, true, true),
+  /** `ZMQ_ROUTER`. */
   Router: kind(zmq.ZMQ_ROUTER, true, true),
+  /** `ZMQ_PUSH`. */
   Push: kind(zmq.ZMQ_PUSH, true, false),
+  /** `ZMQ_PULL`. */
   Pull: kind(zmq.ZMQ_PULL, false, true),
+  /** `ZMQ_STREAM`. */
   Stream: kind(zmq.ZMQ_STREAM, true, true),
+  /** `ZMQ_SERVER` (draft). */
   Server: kind(zmq.ZMQ_SERVER, true, true, {threadSafe: true, routing: "routingId"}),
+  /** `ZMQ_CLIENT` (draft). */
   Client: kind(zmq.ZMQ_CLIENT, true, true, {threadSafe: true}),
+  /** `ZMQ_RADIO` (draft). */
   Radio: kind(zmq.ZMQ_RADIO, true, false, {threadSafe: true, routing: "group"}),
+  /** `ZMQ_DISH` (draft). */
   Dish: kind(zmq.ZMQ_DISH, false, true, {threadSafe: true, routing: "group"}),
+  /** `ZMQ_GATHER` (draft). */
   Gather: kind(zmq.ZMQ_GATHER, false, true, {threadSafe: true}),
+  /** `ZMQ_SCATTER` (draft). */
   Scatter: kind(zmq.ZMQ_SCATTER, true, false, {threadSafe: true}),
+  /** `ZMQ_DGRAM` (draft). */
   Datagram: kind(zmq.ZMQ_DGRAM, true, true, {}),
+  /** `ZMQ_PEER` (draft). */
   Peer: kind(zmq.ZMQ_PEER, true, true, {threadSafe: true, routing: "routingId"}),
+  /** `ZMQ_CHANNEL` (draft). */
   Channel: kind(zmq.ZMQ_CHANNEL, true, true, {threadSafe: true}),
 } as const satisfies Record<string, SocketKind>
 
@@ -76,10 +97,13 @@ export function kindsWhere(test: (kind: SocketKind) => boolean): SocketClassName
   return socketClassNames.filter(name => test(socketKinds[name]))
 }
 
-/** The libzmq socket type numbers, by class name. */
+/**
+ * The libzmq socket type numbers, by class name (mapped over the registry, so that each entry
+ * keeps its doc comment).
+ */
 export const SocketType = Object.freeze(
   Object.fromEntries(socketClassNames.map(name => [name, socketKinds[name].type])),
-) as {readonly [N in SocketClassName]: number}
+) as {readonly [N in keyof typeof socketKinds]: number}
 
 /** The class name of a libzmq socket type, or undefined. */
 export function kindNameOf(type: number): SocketClassName | undefined {

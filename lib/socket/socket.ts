@@ -39,6 +39,8 @@ export class Socket {
   readonly #context: Context
 
   /**
+   * A socket of libzmq socket `type`; the subclasses (`Push`, `Dealer`, …) name the type.
+   *
    * @param type The libzmq socket type (`ZMQ_*` number, see {@link SocketType}).
    * @param options Socket options to set, and the `context` (the shared default one
    *   unless given). An unknown option is a TypeError.

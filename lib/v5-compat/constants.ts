@@ -185,19 +185,33 @@ export const ZMQ_CAN_SET_CTX = 1
 
 /** The socket type names of `socket(type)`, with their libzmq type numbers. */
 export const types = Object.freeze({
+  /** `Publisher` (`ZMQ_PUB`). */
   pub: ZMQ_PUB,
+  /** `XPublisher` (`ZMQ_XPUB`). */
   xpub: ZMQ_XPUB,
+  /** `Subscriber` (`ZMQ_SUB`). */
   sub: ZMQ_SUB,
+  /** `XSubscriber` (`ZMQ_XSUB`). */
   xsub: ZMQ_XSUB,
+  /** `Request` (`ZMQ_REQ`). */
   req: ZMQ_REQ,
+  /** `Dealer`, under its old name (`ZMQ_XREQ`). */
   xreq: ZMQ_XREQ,
+  /** `Reply` (`ZMQ_REP`). */
   rep: ZMQ_REP,
+  /** `Router`, under its old name (`ZMQ_XREP`). */
   xrep: ZMQ_XREP,
+  /** `Push` (`ZMQ_PUSH`). */
   push: ZMQ_PUSH,
+  /** `Pull` (`ZMQ_PULL`). */
   pull: ZMQ_PULL,
+  /** `Dealer` (`ZMQ_DEALER`). */
   dealer: ZMQ_DEALER,
+  /** `Router` (`ZMQ_ROUTER`). */
   router: ZMQ_ROUTER,
+  /** `Pair` (`ZMQ_PAIR`). */
   pair: ZMQ_PAIR,
+  /** `Stream`: raw tcp (`ZMQ_STREAM`). */
   stream: ZMQ_STREAM,
 } as const)
 
@@ -210,36 +224,67 @@ export type SocketType = keyof typeof types
  * and the heartbeat and connect-timeout names zeromq v6's compatibility layer added.
  */
 export const options = Object.freeze({
+  /** The socket's file descriptor for event-loop integration (`ZMQ_FD`); read-only. */
   _fd: ZMQ_FD,
+  /** Whether it can receive or send now: POLLIN, POLLOUT bits (`ZMQ_EVENTS`); read-only. */
   _ioevents: ZMQ_EVENTS,
+  /** Whether more frames follow (`ZMQ_RCVMORE`): always 0 here, messages arrive whole. */
   _receiveMore: ZMQ_RCVMORE,
+  /** Adds a subscription prefix (`ZMQ_SUBSCRIBE`); write-only. */
   _subscribe: ZMQ_SUBSCRIBE,
+  /** Removes a subscription prefix (`ZMQ_UNSUBSCRIBE`); write-only. */
   _unsubscribe: ZMQ_UNSUBSCRIBE,
+  /** I/O thread affinity bitmask (`ZMQ_AFFINITY`). */
   affinity: ZMQ_AFFINITY,
+  /** Queue length of pending connections on a bound tcp or ipc endpoint (`ZMQ_BACKLOG`). */
   backlog: ZMQ_BACKLOG,
+  /** libzmq 2's high-water mark: libzmq 4 refuses it with EINVAL (use ZMQ_SNDHWM, ZMQ_RCVHWM). */
   hwm: ZMQ_HWM,
+  /** The socket's routing id (`ZMQ_ROUTING_ID`, formerly `ZMQ_IDENTITY`), up to 255 bytes. */
   identity: ZMQ_IDENTITY,
+  /** Milliseconds unsent messages are kept after `close()` (`ZMQ_LINGER`); -1 forever, 0 none. */
   linger: ZMQ_LINGER,
+  /** libzmq 2's multicast loopback: libzmq 4 refuses it with EINVAL. */
   mcast_loop: ZMQ_MCAST_LOOP,
+  /** Multicast data rate in kbit/s (`ZMQ_RATE`). */
   rate: ZMQ_RATE,
+  /** Kernel receive buffer size in bytes (`ZMQ_RCVBUF`); -1 keeps the system's default. */
   rcvbuf: ZMQ_RCVBUF,
+  /** The endpoint last bound, with the port chosen for `*` (`ZMQ_LAST_ENDPOINT`); read-only. */
   last_endpoint: ZMQ_LAST_ENDPOINT,
+  /** Milliseconds before reconnecting a dropped connection (`ZMQ_RECONNECT_IVL`); -1 never. */
   reconnect_ivl: ZMQ_RECONNECT_IVL,
+  /** Multicast recovery interval in milliseconds (`ZMQ_RECOVERY_IVL`). */
   recovery_ivl: ZMQ_RECOVERY_IVL,
+  /** Kernel send buffer size in bytes (`ZMQ_SNDBUF`); -1 keeps the system's default. */
   sndbuf: ZMQ_SNDBUF,
+  /** libzmq 2's swap size: libzmq 4 refuses it with EINVAL. */
   swap: ZMQ_SWAP,
+  /** The security mechanism in use: 0 NULL, 1 PLAIN, 2 CURVE (`ZMQ_MECHANISM`); read-only. */
   mechanism: ZMQ_MECHANISM,
+  /** 1 makes the socket a PLAIN server (`ZMQ_PLAIN_SERVER`). */
   plain_server: ZMQ_PLAIN_SERVER,
+  /** The PLAIN username a client sends (`ZMQ_PLAIN_USERNAME`). */
   plain_username: ZMQ_PLAIN_USERNAME,
+  /** The PLAIN password a client sends (`ZMQ_PLAIN_PASSWORD`). */
   plain_password: ZMQ_PLAIN_PASSWORD,
+  /** 1 makes the socket a CURVE server (`ZMQ_CURVE_SERVER`). */
   curve_server: ZMQ_CURVE_SERVER,
+  /** The socket's CURVE public key, Z85 or 32 bytes (`ZMQ_CURVE_PUBLICKEY`). */
   curve_publickey: ZMQ_CURVE_PUBLICKEY,
+  /** The socket's CURVE secret key, Z85 or 32 bytes (`ZMQ_CURVE_SECRETKEY`). */
   curve_secretkey: ZMQ_CURVE_SECRETKEY,
+  /** A CURVE client's copy of the server's public key (`ZMQ_CURVE_SERVERKEY`). */
   curve_serverkey: ZMQ_CURVE_SERVERKEY,
+  /** The ZAP domain the authenticator sees for this server (`ZMQ_ZAP_DOMAIN`). */
   zap_domain: ZMQ_ZAP_DOMAIN,
+  /** Milliseconds between ZMTP heartbeats; 0 sends none (`ZMQ_HEARTBEAT_IVL`). */
   heartbeat_ivl: ZMQ_HEARTBEAT_IVL,
+  /** How long in milliseconds the peer may go without a heartbeat from us (`ZMQ_HEARTBEAT_TTL`). */
   heartbeat_ttl: ZMQ_HEARTBEAT_TTL,
+  /** Milliseconds to wait for traffic after a heartbeat before closing (ZMQ_HEARTBEAT_TIMEOUT). */
   heartbeat_timeout: ZMQ_HEARTBEAT_TIMEOUT,
+  /** Milliseconds a tcp connect may take; 0 leaves it to the system (`ZMQ_CONNECT_TIMEOUT`). */
   connect_timeout: ZMQ_CONNECT_TIMEOUT,
 } as const)
 
@@ -251,15 +296,25 @@ export type OptionName = keyof typeof options
  * emits them under.
  */
 export const events = Object.freeze({
+  /** A connection was made. */
   [zmq.ZMQ_EVENT_CONNECTED]: "connect",
+  /** A connect is under way. */
   [zmq.ZMQ_EVENT_CONNECT_DELAYED]: "connect_delay",
+  /** A reconnect is scheduled. */
   [zmq.ZMQ_EVENT_CONNECT_RETRIED]: "connect_retry",
+  /** An endpoint is bound. */
   [zmq.ZMQ_EVENT_LISTENING]: "listen",
+  /** A bind failed. */
   [zmq.ZMQ_EVENT_BIND_FAILED]: "bind_error",
+  /** A peer connected to a bound endpoint. */
   [zmq.ZMQ_EVENT_ACCEPTED]: "accept",
+  /** Accepting a peer failed. */
   [zmq.ZMQ_EVENT_ACCEPT_FAILED]: "accept_error",
+  /** A connection or listener was closed. */
   [zmq.ZMQ_EVENT_CLOSED]: "close",
+  /** Closing failed. */
   [zmq.ZMQ_EVENT_CLOSE_FAILED]: "close_error",
+  /** A peer went away. */
   [zmq.ZMQ_EVENT_DISCONNECTED]: "disconnect",
 } as const)
 

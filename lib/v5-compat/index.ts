@@ -35,7 +35,12 @@ applyEnvironment()
 export const version: string = libzmqVersion
 
 /** A new CURVE key pair, as Z85 strings: `{public, secret}`. */
-export function curveKeypair(): {public: string; secret: string} {
+export function curveKeypair(): {
+  /** The public key, Z85: give it to peers. */
+  public: string
+  /** The secret key, Z85: keep it private. */
+  secret: string
+} {
   const {publicKey, secretKey} = curveKeyPair()
   return {public: publicKey, secret: secretKey}
 }

@@ -15,7 +15,7 @@ import {OptionKind} from "../generated/protocol"
 import {socketOptions, type OptionSpec} from "../options"
 import {READABLE} from "../socket/readiness"
 import type {SocketEngine} from "../socket/engine"
-import {options, ZMQ_EVENTS, ZMQ_RCVMORE, type OptionName} from "./constants"
+import {options, ZMQ_EVENTS, ZMQ_RCVMORE} from "./constants"
 
 /** How one option id travels to the addon. */
 interface Transfer {
@@ -130,7 +130,10 @@ type PropertyValue<Id> = [SpecOf<Id>] extends [never]
     ? string | Buffer
     : number
 
-/** The option properties of a socket (`socket.identity`, `socket.linger`, …). */
+/**
+ * The option properties of a socket (`socket.identity`, `socket.linger`, …). Mapped over the
+ * table itself (not its `OptionName` alias) so that each property keeps its entry's doc comment.
+ */
 export type OptionProperties = {
-  -readonly [Name in OptionName]: PropertyValue<(typeof options)[Name]>
+  -readonly [Name in keyof typeof options]: PropertyValue<(typeof options)[Name]>
 }

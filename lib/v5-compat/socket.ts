@@ -295,12 +295,15 @@ type AnyListener = (...args: any[]) => void
 export interface Socket extends OptionProperties {
   /** Adds a listener for `event` (see {@link SocketEvents}). */
   on<E extends keyof SocketEvents>(event: E, listener: SocketEvents[E]): this
+  /** Adds a listener for any other event, as an EventEmitter does. */
   on(event: string | symbol, listener: AnyListener): this
   /** Adds a listener that runs once. */
   once<E extends keyof SocketEvents>(event: E, listener: SocketEvents[E]): this
+  /** Adds a listener for any other event that runs once. */
   once(event: string | symbol, listener: AnyListener): this
   /** Removes a listener. */
   off<E extends keyof SocketEvents>(event: E, listener: SocketEvents[E]): this
+  /** Removes a listener of any other event. */
   off(event: string | symbol, listener: AnyListener): this
 }
 

@@ -3,6 +3,7 @@ import {spawnSync} from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import {relativeLinks} from "../../scripts/docs-snippets"
 
 const root = path.resolve(__dirname, "../..")
 const npm = process.platform === "win32" ? "npm.cmd" : "npm"
@@ -118,6 +119,32 @@ describe("the package tarball", function () {
     expect(paths.filter(p => /^(build|deps|build-prebuild|node_modules)\//.test(p))).to.deep.equal(
       [],
     )
+  })
+
+  it("ships the README, the policies and every guide the shipped Markdown links to, and no snippets or tests", () => {
+    const result = run(npm, ["pack", "--dry-run", "--json", "--ignore-scripts"], root)
+    expect(result.status, result.stderr).to.equal(0)
+    const [{files}] = JSON.parse(result.stdout) as [{files: {path: string}[]}]
+    const paths = new Set(files.map(f => f.path))
+    const guides = fs
+      .readdirSync(path.join(root, "docs"))
+      .filter(file => file.endsWith(".md"))
+      .map(file => `docs/${file}`)
+    for (const file of ["README.md", "LICENSE", "CHANGELOG.md", "SECURITY.md", ...guides]) {
+      expect(paths.has(file), file).to.equal(true)
+    }
+    // A relative link in a shipped page must reach a shipped file, so the pages work from
+    // node_modules as they do on the repository (links elsewhere are absolute URLs).
+    const broken: string[] = []
+    for (const page of [...paths].filter(p => p.endsWith(".md"))) {
+      for (const target of relativeLinks(fs.readFileSync(path.join(root, page), "utf8"))) {
+        const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(page), target))
+        if (!paths.has(resolved)) broken.push(`${page} -> ${target}`)
+      }
+    }
+    expect(broken).to.deep.equal([])
+    const unwanted = [...paths].filter(p => /^(examples|test|bench|docs\/api)\//.test(p))
+    expect(unwanted).to.deep.equal([])
   })
 
   it("ships the licence texts of libzmq and libsodium exactly as their pinned sources have them", () => {
