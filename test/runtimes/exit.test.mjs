@@ -69,18 +69,16 @@ const mainSource = `
   const {Worker} = await import("node:worker_threads")
   const source = (${workerSource.toString()})(LIB)
   const url = new URL("data:text/javascript," + encodeURIComponent(source))
-  const push = new zmq.Push({linger: 0})
-  await push.bind("tcp://127.0.0.1:*")
-  const pull = new zmq.Pull({linger: 0})
-  await pull.bind("tcp://127.0.0.1:*")
-  const start = (stay) => {
+  for (const stay of [false, true]) {
+    // Sockets of their own per worker: a push still connected to the ended worker's pipe would
+    // send it some of the next round's messages.
+    const push = new zmq.Push({linger: 0})
+    await push.bind("tcp://127.0.0.1:*")
+    const pull = new zmq.Pull({linger: 0})
+    await pull.bind("tcp://127.0.0.1:*")
     const worker = new Worker(url, {workerData: {endpoint: push.lastEndpoint, back: pull.lastEndpoint, count: 100, stay}})
     const done = new Promise((resolve, reject) => { worker.once("message", resolve); worker.once("error", reject) })
     const exited = new Promise(resolve => worker.once("exit", resolve))
-    return {worker, done, exited}
-  }
-  for (const stay of [false, true]) {
-    const {worker, done, exited} = start(stay)
     for (let i = 0; i < 100; i++) await push.send(String(i))
     for (let i = 0; i < 100; i++) {
       const [echo] = await pull.receive()
@@ -89,9 +87,9 @@ const mainSource = `
     await done
     if (stay) await worker.terminate()
     console.log(stay ? "terminated" : "ended", typeof (await exited))
+    push.close()
+    pull.close()
   }
-  push.close()
-  pull.close()
 `
 
 test("workers: one ends by itself, one is terminated while it waits", async () => {
