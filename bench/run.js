@@ -28,6 +28,7 @@ const IMPL_IDS = [
   "zeromq-v6",
   "napi-idiomatic",
   "napi-batch",
+  "napi-thread",
   "net-batched",
   "net-per-message",
   "napi-v5-compat",
@@ -37,6 +38,7 @@ const ALIASES = {
   napi: ["napi-idiomatic", "napi-batch"],
   "zeromq-napi": ["napi-idiomatic", "napi-batch"],
   idiomatic: ["napi-idiomatic"],
+  thread: ["napi-thread"],
   batch: ["napi-batch"],
   v6: ["zeromq-v6"],
   zeromq: ["zeromq-v6"],
@@ -209,6 +211,7 @@ function probeModules() {
   for (const [id, module] of [
     ["napi-idiomatic", "zeromq-napi"],
     ["napi-batch", "zeromq-napi"],
+    ["napi-thread", "zeromq-napi"],
     ["zeromq-v6", "zeromq"],
     ["napi-v5-compat", "zeromq-napi/v5-compat"],
     ["zeromq-v6-compat", "zeromq/v5-compat"],

@@ -35,8 +35,11 @@ export const zeroCopyMin: number = Send.ZeroCopyMin
  */
 export const externalFrameMin: number = Receive.ExternalMin
 
-/** What this build of libzmq supports. */
-export const capability: Readonly<Capability> = Object.freeze({...binding.capability})
+/** What this build of libzmq supports, and how sockets wait in this runtime. */
+export const capability: Readonly<Capability> = Object.freeze({
+  ...binding.capability,
+  eventLoop: binding.eventLoop,
+})
 
 export type {Capability}
 export {

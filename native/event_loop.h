@@ -64,4 +64,7 @@ class EventLoop {
  */
 std::unique_ptr<EventLoop> CreateEventLoop(Napi::Env env, Module& module);
 
+/** Whether this runtime's external buffers work (not Deno's: see Module::external_frames). */
+bool ExternalBuffersWork(Napi::Env env);
+
 }  // namespace zmqnapi

@@ -1,5 +1,6 @@
 #include "module.h"
 
+#include <cstring>
 #include <vector>
 
 #include "context.h"
@@ -14,9 +15,19 @@ Module::~Module() = default;
 
 void Module::Start() {
   loop = CreateEventLoop(env, *this);
+  external_frames = ExternalBuffersWork(env);
   zero_copy_sends = loop != nullptr && loop->MainThread();
   releases.Start();
-  NAPI_THROW_IF_FAILED_VOID(env, napi_add_async_cleanup_hook(env, Cleanup, this, &cleanup_handle_));
+  // libuv's handles close asynchronously: teardown waits for them in an async hook. The
+  // watcher thread stops synchronously, and where it runs the async hooks may be broken
+  // (Deno's dispatcher and napi_remove_async_cleanup_hook both free the handle: a double
+  // free at every exit), so a plain hook serves it.
+  if (loop != nullptr && std::strcmp(loop->Name(), "libuv") == 0) {
+    NAPI_THROW_IF_FAILED_VOID(
+        env, napi_add_async_cleanup_hook(env, AsyncCleanup, this, &cleanup_handle_));
+  } else {
+    NAPI_THROW_IF_FAILED_VOID(env, napi_add_env_cleanup_hook(env, Cleanup, this));
+  }
 }
 
 void Module::Finalize(napi_env, void* data, void*) {
@@ -26,7 +37,9 @@ void Module::Finalize(napi_env, void* data, void*) {
   if (!module->releases.InFlight()) delete module;
 }
 
-void Module::Cleanup(napi_async_cleanup_hook_handle, void* arg) {
+void Module::AsyncCleanup(napi_async_cleanup_hook_handle, void* arg) { Cleanup(arg); }
+
+void Module::Cleanup(void* arg) {
   auto* module = static_cast<Module*>(arg);
   module->closing_ = true;
   // Running proxies use sockets on their own threads: end those threads (which

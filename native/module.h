@@ -42,6 +42,10 @@ class Module {
   // Large frames are sent without copying only from the main thread: a worker's memory
   // goes away with the worker, possibly while libzmq still queues its messages.
   bool zero_copy_sends = false;
+  // Received large frames may be external buffers over libzmq's memory (else copies): not
+  // on Deno, whose external buffers abort the process at a garbage collection (V8 "Check
+  // failed: node->IsInUse()" with 2.9.6).
+  bool external_frames = true;
   Napi::FunctionReference context_constructor;
   Napi::FunctionReference socket_constructor;
   // Called with `this` = the native socket when a socket it waits on is ready.
@@ -62,7 +66,8 @@ class Module {
   void HandleClosed();
 
  private:
-  static void Cleanup(napi_async_cleanup_hook_handle handle, void* arg);
+  static void AsyncCleanup(napi_async_cleanup_hook_handle handle, void* arg);
+  static void Cleanup(void* arg);
   void FinishCleanup();
 
   std::unordered_set<Socket*> sockets_;

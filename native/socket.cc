@@ -1,5 +1,6 @@
 #include "socket.h"
 
+#include <cerrno>
 #include <string>
 
 #include "context.h"
@@ -188,7 +189,17 @@ Napi::Value Socket::IsLent(const Napi::CallbackInfo& info) {
 
 void Socket::Bind(const Napi::CallbackInfo& info) {
   std::string address = info[0].As<Napi::String>();
-  if (zmq_bind(Checked(info.Env()), address.c_str()) != 0) ThrowErrno(info.Env());
+  void* socket = Checked(info.Env());
+  if (zmq_bind(socket, address.c_str()) == 0) return;
+  int err = zmq_errno();
+  // A failed bind is reported to the socket's monitor before zmq_bind returns, and that send
+  // may leave errno at EAGAIN (its first try finds the monitor's pipe not attached yet), which
+  // zmq_bind itself never fails with: binding again tells the real reason.
+  if (err == EAGAIN && monitoring_) {
+    if (zmq_bind(socket, address.c_str()) == 0) return;
+    err = zmq_errno();
+  }
+  ThrowErrno(info.Env(), err);
 }
 
 void Socket::Unbind(const Napi::CallbackInfo& info) {

@@ -32,10 +32,15 @@ struct Socket::EndpointWork {
   static void Execute(napi_env, void* data) {
     auto* self = static_cast<EndpointWork*>(data);
     int rc;
+    int attempts = 0;
     do {
       rc = self->unbind ? zmq_unbind(self->socket, self->address.c_str())
                         : zmq_bind(self->socket, self->address.c_str());
-    } while (rc != 0 && zmq_errno() == EINTR);
+      // A failed bind is reported to the socket's monitor before zmq_bind returns, and that
+      // send may leave errno at EAGAIN, which zmq_bind itself never fails with (see
+      // Socket::Bind): one more bind tells the real reason.
+    } while (rc != 0 &&
+             (zmq_errno() == EINTR || (!self->unbind && zmq_errno() == EAGAIN && ++attempts == 1)));
     std::lock_guard<std::mutex> lock(self->mutex);
     if (rc != 0) self->error = zmq_errno();
     self->done = true;

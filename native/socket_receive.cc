@@ -1,3 +1,4 @@
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -117,8 +118,10 @@ Napi::Value Socket::Receive(const Napi::CallbackInfo& info) {
       napi_value buffer;
       try {
         bool burst = extra_bytes > 0 || lone_large_calls_ < kLoneCallsForWrapping;
-        buffer =
-            ReceivedFrame(env, &msg, burst ? protocol::kReceiveExternalMin : kLoneFrameExternalMin);
+        size_t external_min = !module_.external_frames ? SIZE_MAX
+                              : burst                  ? protocol::kReceiveExternalMin
+                                                       : kLoneFrameExternalMin;
+        buffer = ReceivedFrame(env, &msg, external_min);
       } catch (...) {
         zmq_msg_close(&msg);
         throw;

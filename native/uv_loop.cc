@@ -3,8 +3,6 @@
 // libzmq processes its commands, so every signal is handed to the socket (which reads
 // ZMQ_EVENTS) even when nothing waits, or the loop would spin; arming only references the
 // handle, which keeps the loop alive.
-#include <cstdlib>
-#include <cstring>
 #include <string>
 
 #include "event_loop.h"
@@ -101,19 +99,13 @@ class UvLoop : public EventLoop {
 
 }  // namespace
 
-std::unique_ptr<EventLoop> CreateThreadLoop(Napi::Env env, Module& module);
-
-std::unique_ptr<EventLoop> CreateEventLoop(Napi::Env env, Module& module) {
-  const char* forced = std::getenv("ZEROMQ_NAPI_EVENT_LOOP");
-  bool want_thread = forced != nullptr && std::strcmp(forced, "thread") == 0;
-  if (!want_thread) {
-    const uv::Api* uv = uv::Load();
-    uv_loop_s* loop = nullptr;
-    if (uv != nullptr && napi_get_uv_event_loop(env, &loop) == napi_ok && loop != nullptr) {
-      return std::make_unique<UvLoop>(uv, loop, module);
-    }
+std::unique_ptr<EventLoop> CreateUvLoop(Napi::Env env, Module& module) {
+  const uv::Api* uv = uv::Load();
+  uv_loop_s* loop = nullptr;
+  if (uv == nullptr || napi_get_uv_event_loop(env, &loop) != napi_ok || loop == nullptr) {
+    return nullptr;
   }
-  return CreateThreadLoop(env, module);
+  return std::make_unique<UvLoop>(uv, loop, module);
 }
 
 }  // namespace zmqnapi

@@ -1,6 +1,7 @@
 import * as os from "node:os"
 import * as path from "node:path"
 import {spawn, type ChildProcess} from "node:child_process"
+import {pathToFileURL} from "node:url"
 
 export type Transport = "tcp" | "ipc" | "inproc"
 export const transports: Transport[] = ["tcp", "ipc", "inproc"]
@@ -97,6 +98,15 @@ export function runExample(name: string, timeoutMs?: number): Promise<ChildResul
   const root = path.resolve(__dirname, "..")
   return runNode(["--import", "tsx", path.join(root, "examples", name)], timeoutMs)
 }
+
+/**
+ * The module child snippets import `Worker` from (`import {Worker} from "${moduleWorker}"`):
+ * its string source is ES module code run from a data: URL, not an `eval` worker (which
+ * Node 18 runs as CommonJS).
+ */
+export const moduleWorker = pathToFileURL(
+  path.join(__dirname, "fixtures", "module-worker.mjs"),
+).href
 
 /**
  * Runs an ES module snippet in a child process (the process may die there, not in

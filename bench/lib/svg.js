@@ -7,6 +7,7 @@ const COLORS = {
   native: "#333333",
   "napi-idiomatic": "#d62728",
   "napi-batch": "#ff7f0e",
+  "napi-thread": "#8c564b",
   "zeromq-v6": "#1f77b4",
   "net-batched": "#2ca02c",
   "net-per-message": "#9467bd",

@@ -29,7 +29,7 @@ module.exports = {
   title: "latency (req/rep round trip)",
   transports: ["tcp", "ipc", "inproc"],
   // One message in flight: zeromq-napi's batch API and node:net's batched writes do not apply.
-  impls: ["native", "napi-idiomatic", "zeromq-v6", "net-per-message"],
+  impls: ["native", "napi-idiomatic", "napi-thread", "zeromq-v6", "net-per-message"],
   metric: "latency",
 
   unsupported(implId, transport) {

@@ -22,6 +22,7 @@ module.exports = {
     "native",
     "napi-idiomatic",
     "napi-batch",
+    "napi-thread",
     "zeromq-v6",
     "net-batched",
     "net-per-message",

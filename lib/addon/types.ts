@@ -116,11 +116,18 @@ export interface Capability {
    * build found one) or `"tweetnacl"` (libzmq's bundled copy).
    */
   curveLibrary: "libsodium" | "tweetnacl"
+  /**
+   * How sockets wait for libzmq in this runtime: `"libuv"` (the runtime's own event loop:
+   * Node, Electron), `"thread"` (a watcher thread per thread of JavaScript: Bun, Deno and
+   * other runtimes) or `null` (neither works: sockets cannot wait).
+   * `ZEROMQ_NAPI_EVENT_LOOP=uv` or `=thread` forces either; see docs/runtimes.md.
+   */
+  eventLoop: "libuv" | "thread" | null
 }
 
 export interface NativeBinding {
   version: string
-  capability: Capability
+  capability: Omit<Capability, "eventLoop">
   /** How sockets wait here: libuv's poll handles, a watcher thread, or nothing (null). */
   eventLoop: "libuv" | "thread" | null
   /** Whether large frames are sent without copying here (main thread only). */

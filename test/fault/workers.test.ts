@@ -1,5 +1,5 @@
 import {expect} from "chai"
-import {runChild} from "../helpers"
+import {moduleWorker, runChild} from "../helpers"
 
 // worker-threads.test.ts covers a worker terminated while idle in a receive; here it is
 // terminated in the middle of a flood, with a send blocked at the high-water mark too.
@@ -10,7 +10,7 @@ describe("fault matrix: worker threads", function () {
   it("survives terminating a worker mid-flood and serves the next worker on the same endpoint", async () => {
     const result = await runChild(`
       import * as zmq from "zeromq-napi"
-      import {Worker} from "node:worker_threads"
+      import {Worker} from "${moduleWorker}"
       const push = new zmq.Push({sendHighWaterMark: 100})
       await push.bind("tcp://127.0.0.1:*")
       const source = \`
@@ -28,7 +28,7 @@ describe("fault matrix: worker threads", function () {
         }
       \`
       const start = report => {
-        const worker = new Worker(source, {eval: true, workerData: {endpoint: push.lastEndpoint, report}})
+        const worker = new Worker(source, {workerData: {endpoint: push.lastEndpoint, report}})
         const exited = new Promise(resolve => worker.once("exit", resolve))
         const counted = new Promise(resolve => worker.once("message", resolve))
         return {worker, exited, counted}

@@ -1,7 +1,7 @@
 import {expect} from "chai"
 import * as net from "node:net"
 import * as zmq from "../../lib"
-import {bindAny, runChild, within} from "../helpers"
+import {bindAny, moduleWorker, runChild, within} from "../helpers"
 
 /** A TCP endpoint nobody listens on: messages sent there stay queued. */
 async function deadEndpoint(): Promise<string> {
@@ -119,7 +119,7 @@ describe("context lifecycle", function () {
   it("closes only this thread's sockets when the shared default context is closed", async () => {
     const result = await runChild(`
       import * as zmq from "zeromq-napi"
-      import {Worker} from "node:worker_threads"
+      import {Worker} from "${moduleWorker}"
       const mine = new zmq.Pull()
       await mine.bind("inproc://main-thread")
       const worker = new Worker(\`
@@ -131,7 +131,7 @@ describe("context lifecycle", function () {
         const [message] = await pull.receive()
         parentPort.postMessage(message.toString())
         pull.close()
-      \`, {eval: true})
+      \`)
       await new Promise(resolve => worker.once("message", resolve))
       await zmq.context.close()
       console.log("main socket closed:", mine.closed)
@@ -144,7 +144,7 @@ describe("context lifecycle", function () {
         push.connect("inproc://worker-thread")
         await push.send("worker still served")
         push.close()
-      \`, {eval: true})
+      \`)
       const helped = new Promise(resolve => helper.once("exit", resolve))
       console.log(await reply)
       await helped

@@ -1,6 +1,7 @@
 import {expect} from "chai"
 import * as fs from "node:fs"
 import {capability, curveKeyPair, curvePublicKey, version, z85} from "../../lib"
+import {runNode} from "../helpers"
 
 describe("the library", () => {
   it("reports the vendored libzmq version", () => {
@@ -14,6 +15,36 @@ describe("the library", () => {
     expect(capability.curve).to.equal(true)
     expect(capability.draft).to.equal(true)
     expect(capability.ipc).to.equal(process.platform !== "win32" || capability.ipc)
+  })
+
+  it("waits with libuv on Node unless ZEROMQ_NAPI_EVENT_LOOP forces the watcher thread", async () => {
+    const forced = process.env.ZEROMQ_NAPI_EVENT_LOOP
+    expect(capability.eventLoop).to.equal(forced === "thread" ? "thread" : "libuv")
+    // Each choice in a child of its own, both sockets waiting (a round trip over tcp).
+    const source = `
+      import * as zmq from "zeromq-napi"
+      const pull = new zmq.Pull({linger: 0})
+      await pull.bind("tcp://127.0.0.1:*")
+      const push = new zmq.Push({linger: 0})
+      push.connect(pull.lastEndpoint)
+      const received = pull.receive()
+      await push.send("ok")
+      const [message] = await received
+      console.log(zmq.capability.eventLoop, String(message))
+      push.close()
+      pull.close()
+    `
+    for (const [value, expected] of [
+      ["uv", "libuv"],
+      ["thread", "thread"],
+    ]) {
+      const result = await runNode(["--input-type=module", "-e", source], 20000, {
+        ZEROMQ_NAPI_EVENT_LOOP: value,
+      })
+      expect(result.stderr, value).to.equal("")
+      expect(result.code, value).to.equal(0)
+      expect(result.stdout.trim(), value).to.equal(`${expected} ok`)
+    }
   })
 
   it("names the CURVE crypto library the build linked, linking libsodium only statically", () => {

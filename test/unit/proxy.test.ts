@@ -1,6 +1,6 @@
 import {expect} from "chai"
 import * as zmq from "../../lib"
-import {bindAddress, isPending, runChild, within} from "../helpers"
+import {bindAddress, isPending, moduleWorker, runChild, within} from "../helpers"
 
 /** What a statistics figure of one socket is made of. */
 function counts(messagesReceived: number, bytesReceived: number, sent: number, bytesSent: number) {
@@ -438,7 +438,7 @@ describe("Proxy", function () {
 
     it("ends a running proxy when its worker thread is terminated", async () => {
       const result = await runChild(`
-        import {Worker} from "node:worker_threads"
+        import {Worker} from "${moduleWorker}"
         import * as zmq from "zeromq-napi"
         // The worker inherits --input-type=module: its code is a module too.
         const worker = new Worker(\`
@@ -450,7 +450,7 @@ describe("Proxy", function () {
           backEnd.bindSync("inproc://worker-proxy-out")
           new zmq.Proxy(frontEnd, backEnd).run()
           parentPort.postMessage("running")
-        \`, {eval: true})
+        \`)
         await new Promise(resolve => worker.once("message", resolve))
         // The shared context spans threads: forward one message through the worker's proxy.
         const producer = new zmq.Push()

@@ -1,5 +1,5 @@
 import {expect} from "chai"
-import {runChild} from "../helpers"
+import {moduleWorker, runChild} from "../helpers"
 
 // Each case runs in a child process: a crash there fails the case, not the test run.
 // Worker sources are ES modules too (workers inherit the child's --input-type=module).
@@ -30,7 +30,7 @@ describe("worker threads", function () {
   it("connects the main thread and two workers over inproc", async () => {
     const result = await runChild(`
       import * as zmq from "zeromq-napi"
-      import {Worker} from "node:worker_threads"
+      import {Worker} from "${moduleWorker}"
       const hub = new zmq.Router()
       await hub.bind("inproc://hub")
       const source = \`
@@ -43,7 +43,7 @@ describe("worker threads", function () {
         parentPort.postMessage(workerData + " got: " + reply)
         dealer.close()
       \`
-      const workers = ["A", "B"].map(name => new Worker(source, {eval: true, workerData: name}))
+      const workers = ["A", "B"].map(name => new Worker(source, {workerData: name}))
       const replies = workers.map(worker => new Promise(resolve => worker.once("message", resolve)))
       const exits = workers.map(worker => new Promise(resolve => worker.once("exit", resolve)))
       for (let i = 0; i < 2; i++) {
@@ -68,7 +68,7 @@ describe("worker threads", function () {
   it("closes the sockets of a worker when it ends", async () => {
     const result = await runChild(`
       import * as zmq from "zeromq-napi"
-      import {Worker} from "node:worker_threads"
+      import {Worker} from "${moduleWorker}"
       const worker = new Worker(\`
         import * as zmq from "zeromq-napi"
         import {parentPort} from "node:worker_threads"
@@ -79,7 +79,7 @@ describe("worker threads", function () {
         const [, hello] = await router.receive()
         parentPort.postMessage("worker got: " + hello)
         // Ends with the socket open: the end of the worker closes it.
-      \`, {eval: true})
+      \`)
       const exited = new Promise(resolve => worker.once("exit", resolve))
       const endpoint = await new Promise(resolve => worker.once("message", resolve))
       const dealer = new zmq.Dealer()
@@ -116,7 +116,7 @@ describe("worker threads", function () {
     it(`keeps inproc working after a worker that ${how} mid-receive`, async () => {
       const result = await runChild(`
         import * as zmq from "zeromq-napi"
-        import {Worker} from "node:worker_threads"
+        import {Worker} from "${moduleWorker}"
         const worker = new Worker(\`
           import * as zmq from "zeromq-napi"
           import {parentPort} from "node:worker_threads"
@@ -128,7 +128,7 @@ describe("worker threads", function () {
           const pending = pull.receive()
           parentPort.postMessage("receiving")
           await pending
-        \`, {eval: true})
+        \`)
         const exited = new Promise(resolve => worker.once("exit", resolve))
         await new Promise(resolve => worker.once("message", resolve))
         // The main thread talks to the worker's socket while the worker goes away.
@@ -163,7 +163,7 @@ describe("worker threads", function () {
     const result = await runChild(`
       import * as net from "node:net"
       import * as zmq from "zeromq-napi"
-      import {Worker} from "node:worker_threads"
+      import {Worker} from "${moduleWorker}"
       const server = net.createServer()
       await new Promise(resolve => server.listen(0, "127.0.0.1", resolve))
       const dead = "tcp://127.0.0.1:" + server.address().port
@@ -185,7 +185,7 @@ describe("worker threads", function () {
         const pending = dealer.receive()
         parentPort.postMessage("sent")
         process.exit(5)
-      \`, {eval: true, workerData: dead})
+      \`, {workerData: dead})
       const started = Date.now()
       const code = await new Promise(resolve => worker.once("exit", resolve))
       console.log("worker exit code:", code)
@@ -209,7 +209,7 @@ describe("worker threads", function () {
   it("exits cleanly when the main thread calls process.exit() while workers use sockets", async () => {
     const result = await runChild(`
       import * as zmq from "zeromq-napi"
-      import {Worker} from "node:worker_threads"
+      import {Worker} from "${moduleWorker}"
       const pull = new zmq.Pull({receiveHighWaterMark: 10})
       await pull.bind("inproc://busy")
       const source = \`
@@ -218,7 +218,7 @@ describe("worker threads", function () {
         push.connect("inproc://busy")
         for (;;) await push.send(["busy", Buffer.alloc(1024)])
       \`
-      const workers = [1, 2].map(() => new Worker(source, {eval: true}))
+      const workers = [1, 2].map(() => new Worker(source))
       let count = 0
       for await (const message of pull) if (++count === 200) break
       console.log("received", count)
@@ -233,7 +233,7 @@ describe("worker threads", function () {
   it("keeps libzmq working after a worker with observed sockets is terminated", async () => {
     const result = await runChild(`
       import * as zmq from "zeromq-napi"
-      import {Worker} from "node:worker_threads"
+      import {Worker} from "${moduleWorker}"
       ${tcpWorks}
       const source = \`
         import * as zmq from "zeromq-napi"
@@ -249,7 +249,7 @@ describe("worker threads", function () {
         parentPort.postMessage("ready")
         setInterval(() => {}, 1000)
       \`
-      const worker = new Worker(source, {eval: true})
+      const worker = new Worker(source)
       await new Promise(resolve => worker.once("message", resolve))
       await worker.terminate()
       console.log(await tcpWorks())
@@ -263,7 +263,7 @@ describe("worker threads", function () {
     // Frames sent from a worker are copied: its memory ends with it.
     const result = await runChild(`
       import * as zmq from "zeromq-napi"
-      import {Worker} from "node:worker_threads"
+      import {Worker} from "${moduleWorker}"
       const pull = new zmq.Pull()
       await pull.bind("inproc://from-worker")
       const source = \`
@@ -272,7 +272,7 @@ describe("worker threads", function () {
         push.connect("inproc://from-worker")
         for (let i = 0; i < 5; i++) await push.send(Buffer.alloc(1024 * 1024, 65 + i))
       \`
-      const worker = new Worker(source, {eval: true})
+      const worker = new Worker(source)
       await new Promise(resolve => worker.once("exit", resolve))
       for (let i = 0; i < 5; i++) {
         const [frame] = await pull.receive()
