@@ -32,6 +32,8 @@ export const zeroCopyMin: number = Send.ZeroCopyMin
  * Electron). Frames from {@link zeroCopyMin} up to this size are copies when they come
  * in bursts (V8 frees copies sooner) and external buffers when they keep arriving one
  * per receive (request-reply: no copy on the round trip); smaller ones are copies.
+ * A frame this thread sent without copying arrives over inproc as the sender's memory,
+ * and is never copied.
  */
 export const externalFrameMin: number = Receive.ExternalMin
 

@@ -36,10 +36,11 @@ void ReleaseQueue::InitZeroCopy(zmq_msg_t* msg, napi_value value, void* data, si
                                 uint32_t track) {
   napi_ref ref;
   NAPI_THROW_IF_FAILED_VOID(env_, napi_create_reference(env_, value, 1, &ref));
-  auto* hold = new Hold{this, ref, track, size};
+  auto* hold = new Hold{this, ref, track, size, data};
   {
     std::lock_guard<std::mutex> lock(mutex_);
     in_flight_++;
+    sent_[data]++;
   }
   if (zmq_msg_init_data(msg, data, size, Free, hold) != 0) {
     int err = zmq_errno();
@@ -53,6 +54,11 @@ bool ReleaseQueue::InFlight() {
   return in_flight_ > 0;
 }
 
+bool ReleaseQueue::Sent(const void* data) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return sent_.find(data) != sent_.end();
+}
+
 // Runs on a libzmq I/O thread (or on the JS thread when a send fails): no JS here.
 void ReleaseQueue::Free(void*, void* hint) {
   auto* hold = static_cast<Hold*>(hint);
@@ -62,6 +68,8 @@ void ReleaseQueue::Free(void*, void* hint) {
     queue->released_.push_back(*hold);
     queue->released_bytes_ += hold->size;
     queue->in_flight_--;
+    auto sent = queue->sent_.find(hold->data);
+    if (sent != queue->sent_.end() && --sent->second == 0) queue->sent_.erase(sent);
     // A tracked buffer is awaited (sendTracked), and the last one in flight may be
     // the last release for a long time: those are told at once.
     bool due = hold->track != 0 || queue->in_flight_ == 0 ||

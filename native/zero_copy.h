@@ -12,6 +12,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <unordered_map>
 #include <vector>
 
 namespace zmqnapi {
@@ -34,6 +35,11 @@ class ReleaseQueue {
   /** Whether libzmq still holds memory of this environment. */
   bool InFlight();
   /**
+   * Whether `data` is the memory of a frame this environment sent without copying and
+   * libzmq still holds: over inproc, the receiver gets that same memory.
+   */
+  bool Sent(const void* data);
+  /**
    * Environment teardown: waits (bounded) for libzmq to release what it holds, after every
    * socket closed, and drops every reference. Nothing is reported any more.
    */
@@ -48,6 +54,7 @@ class ReleaseQueue {
     napi_ref ref;
     uint32_t track;  // 0: nobody tracks this buffer
     size_t size;
+    const void* data;
   };
   static void Free(void* data, void* hint);
   static void Drain(napi_env env, napi_value, void* context, void*);
@@ -62,6 +69,8 @@ class ReleaseQueue {
   size_t released_bytes_ = 0;
   bool notified_ = false;
   size_t in_flight_ = 0;
+  // The memory of the frames in flight (a buffer may be in several messages at once).
+  std::unordered_map<const void*, size_t> sent_;
 };
 
 /**
